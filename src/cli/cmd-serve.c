@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "cli.h"
+#include "commands.h"
+
+static int run(struct cli *cli, void *state, int argc, char **argv)
+{
+	(void)cli; (void)state; (void)argc; (void)argv;
+	return BTS_EXIT_NOTIMPL;
+}
+
+const struct cmd cmd_serve = {
+	.name = "serve",
+	.summary = "listen, advertise over SDP and run a command per connection",
+	.usage = "[-- COMMAND [ARGS...]]",
+	.run = run,
+	.flags = CMD_NOT_IMPL,
+};
