@@ -100,9 +100,11 @@ static void fill(const struct hci_dev_info *di, struct bts_adapter *a)
 
 int bts_adapter_list(struct bts_adapter *out, int max)
 {
-	struct {
+	/* struct hci_dev_list_req ends in a flexible array of requests. */
+	union {
 		struct hci_dev_list_req req;
-		struct hci_dev_req dev[MAX_ADAPTERS];
+		char raw[sizeof(struct hci_dev_list_req) +
+			 MAX_ADAPTERS * sizeof(struct hci_dev_req)];
 	} dl;
 	int ctl, n = 0;
 
@@ -118,7 +120,7 @@ int bts_adapter_list(struct bts_adapter *out, int max)
 		return err;
 	}
 	for (int i = 0; i < dl.req.dev_num && n < max; i++) {
-		struct hci_dev_info di = { .dev_id = dl.dev[i].dev_id };
+		struct hci_dev_info di = { .dev_id = dl.req.dev_req[i].dev_id };
 
 		if (ioctl(ctl, HCIGETDEVINFO, &di) < 0)
 			continue;

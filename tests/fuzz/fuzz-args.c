@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Command-line arguments a user (or a script fed by a peer's data) may
+ * pass: addresses, numbers, ports, security levels. Each parser must
+ * either accept and round-trip, or refuse; never read past the string. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "btsync/socket.h"
+#include "btsync/util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+	bdaddr_t a;
+	unsigned long v;
+	enum bts_security sec;
+	enum bts_l2cap_mode mode;
+
+	if (!s)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = '\0';
+	if (bts_addr_parse(s, &a) == 0) {
+		char back[18];
+
+		bts_addr_str(&a, back);
+		if (strcasecmp(back, s))
+			abort(); /* an accepted address must round-trip */
+	}
+	if (bts_parse_uint(s, 1, 30, &v) == 0 && (v < 1 || v > 30))
+		abort();
+	(void)bts_security_parse(s, &sec);
+	(void)bts_l2cap_mode_parse(s, &mode);
+	free(s);
+	return 0;
+}
