@@ -41,6 +41,13 @@ struct bts_resolve_opts {
 int bts_peer_resolve(const struct bts_peer_spec *spec, const struct bts_resolve_opts *o,
 		     bdaddr_t *addr, uint16_t *port);
 
+/* Like bts_peer_resolve, for callers that can use either protocol: when
+ * the port comes from SDP and no record offers o->proto, a record offering
+ * the other protocol is taken. *proto is the protocol of *port (o->proto
+ * when the spec had a port). */
+int bts_peer_resolve_proto(const struct bts_peer_spec *spec, const struct bts_resolve_opts *o,
+			   bdaddr_t *addr, enum bts_proto *proto, uint16_t *port);
+
 /* Name -> address over inquiry (and the cache when use_cache). Exact
  * match first, then case-insensitive. -BTS_ENOTFOUND or -BTS_EAMBIGUOUS
  * when more than one device matches. */

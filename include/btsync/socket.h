@@ -75,6 +75,11 @@ int bts_accept(int lfd, enum bts_proto proto, struct bts_link *link);
  * writes are whole packets of at most omtu. */
 size_t bts_link_chunk(const struct bts_link *link);
 
+/* Wait (up to timeout_ms) until everything written to the link has left
+ * the socket for the controller, so that a close() right after the last
+ * write cannot overtake it. Returns 0, or -ETIMEDOUT. */
+int bts_link_drain(int fd, int timeout_ms);
+
 /* Validate a port for proto: RFCOMM 1-30, L2CAP odd with the low bit of
  * the upper byte clear (0x0001-0xFEFF); 0 allowed when allow_any. */
 int bts_port_valid(enum bts_proto proto, unsigned long port, int allow_any);

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bluetooth/bluetooth.h>
@@ -289,6 +291,31 @@ size_t bts_link_chunk(const struct bts_link *link)
 	if (link->proto == BTS_L2CAP && link->omtu)
 		return link->omtu;
 	return RFCOMM_CHUNK;
+}
+
+int bts_link_drain(int fd, int timeout_ms)
+{
+	uint64_t end;
+	struct timespec ts;
+	int sndbuf = 0, room = 0;
+	socklen_t len = sizeof(sndbuf);
+
+	/* TIOCOUTQ on a Bluetooth socket is the free send space: the data
+	 * is gone when the whole SO_SNDBUF is free again. */
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) < 0)
+		return -errno;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	end = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 + (uint64_t)timeout_ms;
+	for (;;) {
+		if (ioctl(fd, TIOCOUTQ, &room) < 0)
+			return -errno;
+		if (room >= sndbuf)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 >= end)
+			return -ETIMEDOUT;
+		poll(NULL, 0, 10);
+	}
 }
 
 int bts_port_valid(enum bts_proto proto, unsigned long port, int allow_any)

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The framed connection under both ends of a transfer: buffered frame
+ * reads (RFCOMM is a byte stream, L2CAP delivers one frame per packet),
+ * frame writes as single sendmsg() calls, idle timeouts and the stop flag. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "btsync/error.h"
+#include "btsync/frame.h"
+#include "btsync/util.h"
+#include "transfer_int.h"
+
+#define FRAME_MAX (BTS_FRAME_HDR + BTS_FRAME_MAX_PAYLOAD)
+
+int xc_init(struct xconn *c, const struct bts_link *link, const struct bts_xfer_opts *o,
+	    struct bts_xfer_stats *st)
+{
+	struct timeval tv;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = link->fd;
+	c->proto = link->proto;
+	c->o = o;
+	c->st = st;
+	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : XC_DEFAULT_TIMEOUT_MS;
+	/* Room for one whole frame plus a frame's worth of read-ahead on
+	 * the stream socket. */
+	c->rcap = 2 * FRAME_MAX;
+	c->rbuf = malloc(c->rcap);
+	c->fcap = FRAME_MAX;
+	c->fbuf = malloc(c->fcap);
+	if (!c->rbuf || !c->fbuf) {
+		xc_free(c);
+		return -ENOMEM;
+	}
+	c->max_in = BTS_FRAME_MAX_PAYLOAD;
+	if (link->proto == BTS_L2CAP && link->imtu > BTS_FRAME_HDR)
+		c->max_in = link->imtu - BTS_FRAME_HDR;
+	c->max_out = bts_link_chunk(link) - BTS_FRAME_HDR;
+	/* A peer that stops reading must not block a write for ever. */
+	tv.tv_sec = c->timeout_ms / 1000;
+	tv.tv_usec = (c->timeout_ms % 1000) * 1000;
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	return 0;
+}
+
+void xc_free(struct xconn *c)
+{
+	free(c->rbuf);
+	free(c->fbuf);
+	c->rbuf = c->fbuf = NULL;
+}
+
+int xc_stopped(const struct xconn *c)
+{
+	return c->o->stop && *c->o->stop ? -BTS_EINTERRUPTED : 0;
+}
+
+void xc_event(const struct bts_xfer_opts *o, enum bts_event_kind kind, const char *path,
+	      uint64_t done, uint64_t total, int how, int err, bool remote)
+{
+	struct bts_event ev = {
+		.kind = kind, .path = path, .done = done, .total = total,
+		.how = how, .err = err, .remote = remote,
+	};
+
+	if (o->event)
+		o->event(&ev, o->ud);
+}
+
+static int link_err(int e)
+{
+	if (e == EAGAIN || e == EWOULDBLOCK)
+		return -ETIMEDOUT;
+	return -e;
+}
+
+static int send_iov(struct xconn *c, struct iovec *iov, int n)
+{
+	struct msghdr mh;
+	size_t total = 0;
+
+	for (int i = 0; i < n; i++)
+		total += iov[i].iov_len;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = (size_t)n;
+	while (total) {
+		ssize_t w = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EINTR) {
+				if (xc_stopped(c))
+					return -BTS_EINTERRUPTED;
+				continue;
+			}
+			return link_err(errno);
+		}
+		c->st->wire_tx += (uint64_t)w;
+		total -= (size_t)w;
+		/* A stream socket may take part of it: skip what went. */
+		while (w > 0 && mh.msg_iovlen) {
+			if ((size_t)w >= mh.msg_iov->iov_len) {
+				w -= (ssize_t)mh.msg_iov->iov_len;
+				mh.msg_iov++;
+				mh.msg_iovlen--;
+			} else {
+				mh.msg_iov->iov_base = (uint8_t *)mh.msg_iov->iov_base + w;
+				mh.msg_iov->iov_len -= (size_t)w;
+				w = 0;
+			}
+		}
+	}
+	return 0;
+}
+
+int xc_send_frame(struct xconn *c, uint8_t type, const void *payload, size_t len)
+{
+	uint8_t hdr[BTS_FRAME_HDR];
+	struct iovec iov[2] = {
+		{ .iov_base = hdr, .iov_len = sizeof(hdr) },
+		{ .iov_base = (void *)payload, .iov_len = len },
+	};
+
+	if (len > c->max_out)
+		return -BTS_ETOOBIG;
+	bts_frame_put_header(hdr, type, len);
+	return send_iov(c, iov, len ? 2 : 1);
+}
+
+int xc_send_raw(struct xconn *c, const void *buf, size_t len)
+{
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+
+	return send_iov(c, &iov, 1);
+}
+
+int xc_send_fbuf(struct xconn *c, ssize_t len)
+{
+	struct iovec iov = { .iov_base = c->fbuf, .iov_len = (size_t)len };
+
+	if (len < 0)
+		return (int)len;
+	if ((size_t)len - BTS_FRAME_HDR > c->max_out)
+		return -BTS_ETOOBIG;
+	return send_iov(c, &iov, 1);
+}
+
+/* Wait until fd is readable: returns the poll revents (> 0), 0 when a
+ * zero timeout finds nothing, or an error. */
+static int wait_readable(struct xconn *c, int timeout_ms)
+{
+	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+	int r;
+
+	for (;;) {
+		int err = xc_stopped(c);
+
+		if (err < 0)
+			return err;
+		r = poll(&p, 1, timeout_ms);
+		if (r > 0)
+			return p.revents;
+		if (r == 0)
+			return timeout_ms == 0 ? 0 : -ETIMEDOUT;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+/* recv() that never blocks: after the peer's DISC an RFCOMM socket polls
+ * as hung up yet a blocking read() on it sleeps for ever (the kernel sets
+ * no RCV_SHUTDOWN), so read only without waiting, and wait in poll().
+ * Trying the read first saves a poll() per read while data flows.
+ * Returns bytes, or an error (-BTS_ELINKLOST when hung up). */
+static ssize_t read_some(struct xconn *c, void *buf, size_t len)
+{
+	bool hup = false;
+
+	for (;;) {
+		ssize_t n = recv(c->fd, buf, len, MSG_DONTWAIT);
+		int ev;
+
+		if (n > 0) {
+			c->st->wire_rx += (uint64_t)n;
+			return n;
+		}
+		if (n == 0)
+			return -BTS_ELINKLOST;
+		if (errno == EINTR) {
+			if (xc_stopped(c))
+				return -BTS_EINTERRUPTED;
+			continue;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if (hup)
+			return -BTS_ELINKLOST;
+		ev = wait_readable(c, c->timeout_ms);
+		if (ev < 0)
+			return ev;
+		hup = ev & (POLLHUP | POLLERR);
+	}
+}
+
+/* Read more bytes into the stream buffer. */
+static int fill(struct xconn *c)
+{
+	ssize_t n;
+
+	if (c->rpos && c->rcap - c->rlen < FRAME_MAX) {
+		memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
+		c->rlen -= c->rpos;
+		c->rpos = 0;
+	}
+	n = read_some(c, c->rbuf + c->rlen, c->rcap - c->rlen);
+	if (n < 0)
+		return (int)n;
+	c->rlen += (size_t)n;
+	return 0;
+}
+
+int xc_recv(struct xconn *c, uint8_t *type, const uint8_t **payload, size_t *len)
+{
+	int err;
+
+	if (c->proto == BTS_L2CAP) {
+		ssize_t n;
+
+		n = read_some(c, c->rbuf, c->rcap);
+		if (n < 0)
+			return (int)n;
+		if (n < BTS_FRAME_HDR)
+			return -BTS_EPROTO;
+		err = bts_frame_header(c->rbuf, c->max_in, type, len);
+		if (err < 0)
+			return err;
+		/* One frame per packet, exactly. */
+		if (*len != (size_t)n - BTS_FRAME_HDR)
+			return -BTS_EPROTO;
+		*payload = c->rbuf + BTS_FRAME_HDR;
+		return 0;
+	}
+	while (c->rlen - c->rpos < BTS_FRAME_HDR)
+		if ((err = fill(c)) < 0)
+			return err;
+	err = bts_frame_header(c->rbuf + c->rpos, c->max_in, type, len);
+	if (err < 0)
+		return err;
+	while (c->rlen - c->rpos < BTS_FRAME_HDR + *len)
+		if ((err = fill(c)) < 0)
+			return err;
+	*payload = c->rbuf + c->rpos + BTS_FRAME_HDR;
+	c->rpos += BTS_FRAME_HDR + *len;
+	if (c->rpos == c->rlen)
+		c->rpos = c->rlen = 0;
+	return 0;
+}
+
+int xc_pending(struct xconn *c)
+{
+	int ev;
+
+	if (c->rlen > c->rpos)
+		return 1;
+	ev = wait_readable(c, 0);
+	return ev < 0 ? ev : ev > 0;
+}
+
+ssize_t xc_read_raw(struct xconn *c, void *buf, size_t len)
+{
+	return read_some(c, buf, len);
+}
+
+void xc_send_error(struct xconn *c, int err, const char *msg)
+{
+	struct bts_error e;
+
+	e.code = bts_wire_from_err(err);
+	snprintf(e.msg, sizeof(e.msg), "%s", msg ? msg : bts_strerror(err));
+	xc_send_fbuf(c, bts_enc_error(c->fbuf, c->fcap, &e));
+}
