@@ -7,6 +7,7 @@
 #ifndef BTSYNC_SOCKET_H
 #define BTSYNC_SOCKET_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <bluetooth/bluetooth.h>
@@ -77,8 +78,11 @@ size_t bts_link_chunk(const struct bts_link *link);
 
 /* Wait (up to timeout_ms) until everything written to the link has left
  * the socket for the controller, so that a close() right after the last
- * write cannot overtake it. Returns 0, or -ETIMEDOUT. */
-int bts_link_drain(int fd, int timeout_ms);
+ * write cannot overtake it (SO_LINGER does not wait for that, and closing
+ * an L2CAP basic-mode socket drops what is queued). Stops early once
+ * *stop becomes non-zero (stop may be NULL). Returns 0, -ETIMEDOUT,
+ * -EINTR when stopped, or -errno. */
+int bts_link_drain(int fd, int timeout_ms, const volatile sig_atomic_t *stop);
 
 /* Validate a port for proto: RFCOMM 1-30, L2CAP odd with the low bit of
  * the upper byte clear (0x0001-0xFEFF); 0 allowed when allow_any. */

@@ -122,6 +122,18 @@ int cli_exit_status(int err)
 	}
 }
 
+/* glibc's strerror() texts start with a capital ("No such file or
+ * directory"); btsync's messages are lowercase throughout. Acronyms
+ * ("I/O error") keep their capitals. */
+static void print_reason(const char *m)
+{
+	if (m[0] >= 'A' && m[0] <= 'Z' && m[1] >= 'a' && m[1] <= 'z') {
+		fputc(m[0] - 'A' + 'a', stderr);
+		m++;
+	}
+	fputs(m, stderr);
+}
+
 int cli_error(struct cli *cli, int err, const char *fmt, ...)
 {
 	vprefix(cli);
@@ -133,7 +145,7 @@ int cli_error(struct cli *cli, int err, const char *fmt, ...)
 		va_end(ap);
 		fputs(": ", stderr);
 	}
-	fputs(bts_strerror(err), stderr);
+	print_reason(bts_strerror(err));
 	if (err == -EPERM || err == -EACCES)
 		fputs(" (needs CAP_NET_RAW and CAP_NET_ADMIN: run as root, or grant them with"
 		      " 'setcap cap_net_raw,cap_net_admin+ep btsync')", stderr);
@@ -221,6 +233,8 @@ int cli_open_adapter(struct cli *cli)
 		fprintf(stderr, "adapter '%s' is blocked by rfkill (unblock it with 'rfkill unblock bluetooth')\n",
 			spec);
 		return BTS_EXIT_UNAVAILABLE;
+	case BTS_ENOKERNEL:
+		return cli_error(cli, err, NULL);
 	default:
 		return cli_error(cli, err, spec ? "adapter '%s'" : "adapter", spec);
 	}

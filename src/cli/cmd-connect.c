@@ -355,7 +355,7 @@ static int run(struct cli *cli, void *st, int argc, char **argv)
 		cli_debug(cli, 1, "MTU in %u, out %u", link.imtu, link.omtu);
 	status = relay(cli, s, &link, abuf);
 	if (status == BTS_EXIT_OK)
-		bts_link_drain(link.fd, 1000); /* the last write must not be overtaken */
+		bts_link_drain(link.fd, 1000, NULL); /* the last write must not be overtaken */
 	close(link.fd);
 	return status;
 }

@@ -400,6 +400,10 @@ static int run(struct cli *cli, void *p, int argc, char **argv)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[1]);
 	if (argc == 0 && !st->service)
 		return cli_usage_error(cli, "which device? (an address or a name)");
+	/* Operands first: a typo is a usage error even without Bluetooth. */
+	status = cli_open_adapter(cli);
+	if (status)
+		return status;
 	st->have_cache = bts_cache_default_path(st->cache_path, sizeof(st->cache_path)) == 0;
 	cli_catch_signals();
 
@@ -470,5 +474,4 @@ const struct cmd cmd_lookup = {
 	.init = init,
 	.option = option,
 	.run = run,
-	.flags = CMD_ADAPTER,
 };

@@ -294,6 +294,10 @@ static int run(struct cli *cli, void *state, int argc, char **argv)
 	bts_send_free(snd);
 	close(link.fd);
 	xui_summary(cli, stdout, "send", &st, peer, first);
+	/* The sender creates no files: "exists" is the receiver refusing an
+	 * entry, a peer refusal (5), unlike "no space" (73). */
+	if (first == -BTS_EEXIST)
+		return BTS_EXIT_PEER;
 	return cli_exit_status(first);
 }
 

@@ -529,7 +529,7 @@ static void close_link(struct session *ss)
 {
 	if (ss->link_open) {
 		if (ss->down.bytes_out && !ss->down.werr)
-			bts_link_drain(ss->link.fd, DRAIN_MS);
+			bts_link_drain(ss->link.fd, DRAIN_MS, NULL);
 		close(ss->link.fd);
 		ss->link_open = false;
 	}

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -195,31 +194,6 @@ static bool link_error(int err)
 	}
 }
 
-/* Free space in the socket's send buffer (TIOCOUTQ), or -1. */
-static int send_space(int fd)
-{
-	int v;
-
-	return ioctl(fd, TIOCOUTQ, &v) == 0 ? v : -1;
-}
-
-/* Wait until every queued packet has left for the controller: closing
- * an L2CAP socket in basic mode drops what is still queued, which would
- * cut the end off the stream (SO_LINGER does not wait for it). */
-static int drain_link(int fd, int idle_space, int timeout_ms)
-{
-	int waited;
-
-	for (waited = 0; waited < timeout_ms && !cli_stop_signal; waited += 10) {
-		int v = send_space(fd);
-
-		if (v < 0 || v >= idle_space)
-			break;
-		usleep(10000);
-	}
-	return waited;
-}
-
 /* Packets that left this host can still be in flight (in the controller,
  * or a slow emulated link): a disconnect sent now overtakes them and the
  * far end loses the last ones (in the lab, up to half a second of audio).
@@ -324,7 +298,7 @@ static int run_source(struct cli *cli, struct state *s, int argc, char **argv)
 	bdaddr_t addr;
 	uint16_t port;
 	size_t mtu;
-	int fd = -1, err, status = 0, idle_space;
+	int fd = -1, err, status = 0;
 	char abuf[18];
 
 	if (argc != 2)
@@ -404,13 +378,6 @@ static int run_source(struct cli *cli, struct state *s, int argc, char **argv)
 			src.frames_per_packet);
 
 	memset(&ss, 0, sizeof(ss));
-	{
-		/* TIOCOUTQ is SO_SNDBUF minus what is still queued. */
-		socklen_t sl = sizeof(idle_space);
-
-		if (getsockopt(link.fd, SOL_SOCKET, SO_SNDBUF, &idle_space, &sl) < 0)
-			idle_space = -1;
-	}
 	cli_catch_signals();
 	in.stop = &cli_stop_signal;
 	ss.start_ns = bts_now_ns();
@@ -491,11 +458,12 @@ static int run_source(struct cli *cli, struct state *s, int argc, char **argv)
 		}
 	}
 	ss.end_ns = bts_now_ns();
-	if (status == 0 && idle_space > 0) {
-		int before = send_space(link.fd), waited = drain_link(link.fd, idle_space, 10000);
+	if (status == 0) {
+		uint64_t t0 = bts_now_ns();
+		int derr = bts_link_drain(link.fd, 10000, &cli_stop_signal);
 
-		cli_debug(cli, 1, "send queue drained in %d ms (space %d -> %d of %d)", waited,
-			  before, send_space(link.fd), idle_space);
+		cli_debug(cli, 1, "send queue drained in %.0f ms%s", (double)(bts_now_ns() - t0) / 1e6,
+			  derr < 0 ? " (gave up)" : "");
 	}
 	if (status == 0)
 		linger_link(link.fd);

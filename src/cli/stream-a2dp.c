@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
@@ -251,23 +250,6 @@ static int send_packet(struct bts_endpoint *ep, int fd, const uint8_t *pkt, size
 	}
 }
 
-/* Wait until the socket's send queue is empty (TIOCOUTQ reports free
- * space), so closing does not drop the last packets. */
-static void drain(int fd)
-{
-	uint64_t end = bts_now_ns() + A2DP_DRAIN_MS * 1000000ull;
-	int sndbuf = 0, space = 0;
-	socklen_t sl = sizeof(sndbuf);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &sl) < 0)
-		return;
-	while (bts_now_ns() < end && !cli_stop_signal) {
-		if (ioctl(fd, TIOCOUTQ, &space) < 0 || space >= sndbuf)
-			return;
-		usleep(20000);
-	}
-}
-
 static int stream_out(struct cli *cli, struct bts_endpoint *ep, const char *peer,
 		      const char *file, struct bts_pcm_reader *in, bool fast)
 {
@@ -359,7 +341,7 @@ static int stream_out(struct cli *cli, struct bts_endpoint *ep, const char *peer
 		sent += samples;
 	}
 	if (status == 0)
-		drain(fd);
+		bts_link_drain(fd, A2DP_DRAIN_MS, &cli_stop_signal);
 	ss.end_ns = bts_now_ns();
 	cli_debug(cli, 1, "waited %.1f ms in total for room in the media socket",
 		  (double)ss.blocked_ns / 1e6);

@@ -14,6 +14,7 @@
 
 #include "btsync/error.h"
 #include "btsync/socket.h"
+#include "btsync/util.h"
 
 /* RFCOMM: 8 KiB writes run at full speed on the virtual controllers;
  * 16 KiB single writes stall (one write per ~2 s) with the default
@@ -293,10 +294,9 @@ size_t bts_link_chunk(const struct bts_link *link)
 	return RFCOMM_CHUNK;
 }
 
-int bts_link_drain(int fd, int timeout_ms)
+int bts_link_drain(int fd, int timeout_ms, const volatile sig_atomic_t *stop)
 {
-	uint64_t end;
-	struct timespec ts;
+	uint64_t end = bts_now_ns() + (uint64_t)timeout_ms * 1000000ull;
 	int sndbuf = 0, room = 0;
 	socklen_t len = sizeof(sndbuf);
 
@@ -304,15 +304,14 @@ int bts_link_drain(int fd, int timeout_ms)
 	 * is gone when the whole SO_SNDBUF is free again. */
 	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) < 0)
 		return -errno;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	end = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 + (uint64_t)timeout_ms;
 	for (;;) {
 		if (ioctl(fd, TIOCOUTQ, &room) < 0)
 			return -errno;
 		if (room >= sndbuf)
 			return 0;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		if ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 >= end)
+		if (stop && *stop)
+			return -EINTR;
+		if (bts_now_ns() >= end)
 			return -ETIMEDOUT;
 		poll(NULL, 0, 10);
 	}

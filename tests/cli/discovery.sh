@@ -1,25 +1,7 @@
 #!/usr/bin/env bash
 # scan and lookup on the host (no Bluetooth here): option errors come first
 # with exit 64, then the foundation's "no Bluetooth" error with exit 69.
-set -u
-: "${BTSYNC:?BTSYNC must point at the btsync binary}"
-fails=0
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-
-check() { # description, expected status, ERE for stdout+stderr, command...
-	local what=$1 want=$2 pat=$3 got
-	shift 3
-	"$@" >"$out" 2>&1
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "FAIL: $what: exit $got, want $want"; cat "$out"; fails=$((fails + 1)); return
-	fi
-	if ! grep -Eq -- "$pat" "$out"; then
-		echo "FAIL: $what: output lacks /$pat/"; cat "$out"; fails=$((fails + 1)); return
-	fi
-	echo "ok: $what"
-}
+. "$(dirname "$0")/lib.bash"
 
 check "scan --duration 0" 64 "invalid value '0' for --duration" "$BTSYNC" scan --duration 0
 check "scan --duration 62" 64 "expected a number from 1 to 61" "$BTSYNC" scan --duration 62
@@ -34,4 +16,4 @@ fi
 check "scan --help" 0 "--continuous" "$BTSYNC" scan --help
 check "lookup --help" 0 "--browse" "$BTSYNC" help lookup
 
-[ "$fails" = 0 ] || { echo "$fails failed"; exit 1; }
+finish discovery

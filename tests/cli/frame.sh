@@ -1,25 +1,7 @@
 #!/usr/bin/env bash
 # The CLI frame, run on the host: help, version, usage errors, and the
 # clear error when the kernel has no Bluetooth at all.
-set -u
-: "${BTSYNC:?BTSYNC must point at the btsync binary}"
-fails=0 passes=0
-out=$(mktemp) err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
-
-check() { # description, expected status, grep pattern for stdout+stderr, command...
-	local what=$1 want=$2 pat=$3 got
-	shift 3
-	"$@" >"$out" 2>"$err"
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "FAIL: $what: exit $got, want $want"; cat "$out" "$err"; fails=$((fails+1)); return
-	fi
-	if [ -n "$pat" ] && ! cat "$out" "$err" | grep -Eq -- "$pat"; then
-		echo "FAIL: $what: output lacks /$pat/"; cat "$out" "$err"; fails=$((fails+1)); return
-	fi
-	echo "ok: $what"; passes=$((passes+1))
-}
+. "$(dirname "$0")/lib.bash"
 
 check "--help lists every command" 0 "scan .*lookup|stream" "$BTSYNC" --help
 for c in scan lookup connect send recv serve stream; do
@@ -49,5 +31,4 @@ else
 	check "no Bluetooth in the kernel: -i hci0" 69 "no Bluetooth support" "$BTSYNC" -i hci0 scan
 fi
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish frame

@@ -1,25 +1,7 @@
 #!/usr/bin/env bash
 # btsync connect and serve on the host (no Bluetooth here): usage errors
 # come first and clearly, then the "no Bluetooth" error.
-set -u
-: "${BTSYNC:?BTSYNC must point at the btsync binary}"
-fails=0 passes=0
-out=$(mktemp) err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
-
-check() { # description, expected status, grep pattern for stdout+stderr, command...
-	local what=$1 want=$2 pat=$3 got
-	shift 3
-	"$@" >"$out" 2>"$err" </dev/null
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "FAIL: $what: exit $got, want $want"; cat "$out" "$err"; fails=$((fails+1)); return
-	fi
-	if [ -n "$pat" ] && ! cat "$out" "$err" | grep -Eq -- "$pat"; then
-		echo "FAIL: $what: output lacks /$pat/"; cat "$out" "$err"; fails=$((fails+1)); return
-	fi
-	echo "ok: $what"; passes=$((passes+1))
-}
+. "$(dirname "$0")/lib.bash"
 
 A=00:11:22:33:44:55
 check "connect: no peer" 64 "connect: missing PEER" "$BTSYNC" connect
@@ -43,5 +25,4 @@ check "serve: --channel with --psm" 64 "--channel is for RFCOMM" "$BTSYNC" serve
 check "serve: options after COMMAND belong to it" 69 "no Bluetooth support" "$BTSYNC" serve -- cat --bogus
 check "serve: no Bluetooth" 69 "no Bluetooth support" "$BTSYNC" serve
 
-echo "links CLI: $passes passed, $fails failed"
-[ "$fails" = 0 ]
+finish links

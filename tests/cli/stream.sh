@@ -2,28 +2,10 @@
 # btsync stream on the host (no Bluetooth here): settings and input are
 # checked before any radio is touched, and refused with the reason; valid
 # ones get as far as needing an adapter (exit 69).
-set -u
-: "${BTSYNC:?BTSYNC must point at the btsync binary}"
+. "$(dirname "$0")/lib.bash"
 TOOL=$(dirname "$BTSYNC")/tests/stream-tool
-fails=0 passes=0
-dir=$(mktemp -d)
-out=$dir/out err=$dir/err
-trap 'rm -rf "$dir"' EXIT
+dir=$CLI_TMP
 P=00:11:22:33:44:55
-
-check() { # description, expected status, grep pattern for stdout+stderr, command...
-	local what=$1 want=$2 pat=$3 got
-	shift 3
-	"$@" >"$out" 2>"$err" </dev/null
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "FAIL: $what: exit $got, want $want"; cat "$out" "$err"; fails=$((fails+1)); return
-	fi
-	if [ -n "$pat" ] && ! cat "$out" "$err" | grep -Eq -- "$pat"; then
-		echo "FAIL: $what: output lacks /$pat/"; cat "$out" "$err"; fails=$((fails+1)); return
-	fi
-	echo "ok: $what"; passes=$((passes+1))
-}
 
 "$TOOL" gen sine 44100 2 0.1 "$dir/st.wav" && "$TOOL" gen sine 22050 2 0.1 "$dir/22k.wav" &&
 	"$TOOL" gen sine 48000 1 0.1 "$dir/mono48.wav" || { echo "FAIL: stream-tool"; exit 1; }
@@ -63,5 +45,4 @@ check "latency range" 64 "from 0 to 2000" "$BTSYNC" stream --listen --latency 50
 check "sender-only options on the sink side" 64 "for --listen" \
 	"$BTSYNC" stream --psm 0x1001 -o "$dir/x.wav" "$P" "$dir/st.wav"
 
-echo "stream: $passes passed, $fails failed"
-[ "$fails" = 0 ]
+finish stream

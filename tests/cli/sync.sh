@@ -1,26 +1,8 @@
 #!/usr/bin/env bash
 # send and recv on the host (no Bluetooth here): operands and options are
 # checked before the radio is touched, with the documented exit statuses.
-set -u
-: "${BTSYNC:?BTSYNC must point at the btsync binary}"
-fails=0 passes=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-out=$tmp/out err=$tmp/err
-
-check() { # description, expected status, grep pattern for stdout+stderr, command...
-	local what=$1 want=$2 pat=$3 got
-	shift 3
-	"$@" >"$out" 2>"$err"
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "FAIL: $what: exit $got, want $want"; cat "$out" "$err"; fails=$((fails+1)); return
-	fi
-	if [ -n "$pat" ] && ! cat "$out" "$err" | grep -Eq -- "$pat"; then
-		echo "FAIL: $what: output lacks /$pat/"; cat "$out" "$err"; fails=$((fails+1)); return
-	fi
-	echo "ok: $what"; passes=$((passes+1))
-}
+. "$(dirname "$0")/lib.bash"
+tmp=$CLI_TMP
 
 A=00:11:22:33:44:55
 echo data >"$tmp/f"
@@ -44,5 +26,4 @@ check "recv --help teaches" 0 "--keep-open" "$BTSYNC" recv --help
 check "send needs Bluetooth" 69 "btsync: send: " "$BTSYNC" send "$A" "$tmp/f"
 check "recv needs Bluetooth" 69 "btsync: recv: " "$BTSYNC" recv -o "$tmp/in"
 
-echo "$passes passed, $fails failed"
-[ "$fails" = 0 ]
+finish sync

@@ -77,8 +77,7 @@ a2dp_seed() {
 a2dp_pair() {
 	local marker=/run/btsync-a2dp-paired
 	[ -e "$marker" ] && return 0
-	timeout 60 btmgmt -i hci0 pair -c 3 -t 0 "$A1" >"$LAB_TMP/pair.log" 2>&1 ||
-		{ cat "$LAB_TMP/pair.log" >&2; fail "btmgmt pair failed"; }
+	lab_pair hci0 "$A1"
 	bus_call "$(dev_path hci0 "$A1")" org.freedesktop.DBus.Properties.Set \
 		string:org.bluez.Device1 string:Trusted variant:boolean:true >/dev/null ||
 		fail "cannot trust $A1 on hci0"

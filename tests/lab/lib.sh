@@ -54,6 +54,8 @@
 #   mgmt ARGS...                btmgmt ARGS... (with a stdin that works)
 #   need_btsync                 skip unless $BTSYNC is an executable
 #   need_controllers N          skip unless there are at least N controllers
+#   lab_pair [HCI ADDR]         bond adapter HCI (default hci0) with ADDR
+#                               (default BTLAB_ADDR1), once per VM
 #
 # Background processes still running when the scenario ends are killed,
 # even if the scenario itself is killed by its time limit (guest-run kills
@@ -255,4 +257,21 @@ need_btsync() {
 
 need_controllers() {
 	[ "${BTLAB_N:-0}" -ge "$1" ] || skip "needs $1 controllers, the lab has ${BTLAB_N:-0}"
+}
+
+# Every RFCOMM or L2CAP channel but SDP's between two SSP controllers needs
+# an authenticated link (security mode 4), even at security "low". The lab
+# runs an agent that accepts just-works pairing, but bonding once up front
+# keeps the first connect of a scenario from paying for (and racing with)
+# the pairing: later links reuse the stored key.
+lab_pair() {
+	local hci=${1:-hci0} addr=${2:-$BTLAB_ADDR1}
+	local marker="/run/btlab-paired-$hci-${addr//:/}"
+	[ -e "$marker" ] && return 0
+	run mgmt -i "$hci" pair -c 3 -t 0 "$addr"
+	case $RUN_OUT in
+	*"Paired with"* | *"Already Paired"* | *"already paired"*) ;;
+	*) fail "cannot pair $hci with $addr: $RUN_OUT" ;;
+	esac
+	: >"$marker"
 }

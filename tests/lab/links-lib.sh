@@ -3,27 +3,12 @@
 # sourced after tests/lab/lib.sh. btsync serve runs on hci0 (btlab-0),
 # clients on hci1.
 #
-# Pairing: every RFCOMM or L2CAP channel between two SSP controllers needs
-# an authenticated link (security mode 4), even at security "low". With
-# no pairing agent, bluetoothd sometimes answers the just-works
-# confirmation with a rejection and the connect fails with "connection
-# refused". links_pair bonds hci0 and hci1 once per VM (NoInputNoOutput,
-# as a2dp-lib.sh does), so later links reuse the stored key.
+# Pairing: lab_pair (lib.sh) bonds hci0 and hci1 once per VM.
 
 A0=$BTLAB_ADDR0
 A1=$BTLAB_ADDR1
 SERVE_UUID=a9977d01-8aeb-4bef-8ec4-1ff4b8f8cd22
 
-links_pair() {
-	local marker=/run/btsync-links-paired
-	[ -e "$marker" ] && return 0
-	run mgmt -i hci0 pair -c 3 -t 0 "$A1"
-	case $RUN_OUT in
-	*"Paired with"* | *"Already Paired"* | *"already paired"*) ;;
-	*) fail "cannot pair hci0 with $A1: $RUN_OUT" ;;
-	esac
-	: >"$marker"
-}
 
 # serve_start NAME ARGS...: btsync serve on hci0 in the background (JSON
 # log in $(bg_log NAME)); waits until it listens and sets SERVE_PORT and

@@ -41,21 +41,6 @@ snr_ok() {
 	awk -v s="$1" -v m="$2" 'BEGIN { exit !(s >= m) }'
 }
 
-# stream_pair: bond hci0 and hci1 once per VM. Between two SSP controllers
-# every L2CAP channel but SDP's needs an authenticated link (security mode
-# 4), even at security "low"; with no pairing agent bluetoothd may reject
-# the just-works confirmation mid-way (the connect fails with "permission
-# denied", or a running link is reset). Bonded first, links reuse the key.
-stream_pair() {
-	local marker=/run/btsync-stream-paired
-	[ -e "$marker" ] && return 0
-	run mgmt -i hci0 pair -c 3 -t 0 "$BTLAB_ADDR1"
-	case $RUN_OUT in
-	*"Paired with"* | *"Already Paired"* | *"already paired"*) ;;
-	*) fail "cannot pair hci0 with $BTLAB_ADDR1: $RUN_OUT" ;;
-	esac
-	: >"$marker"
-}
 
 # stream_sink_pipe NAME PSM OUTFILE ARGS...: like stream_sink, but the
 # audio goes to standard output, through a pipe (not seekable) into

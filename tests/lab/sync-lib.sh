@@ -3,23 +3,10 @@
 # sourced after tests/lab/lib.sh. The receiver runs on hci1 (btlab-1),
 # the sender on hci0.
 #
-# Every RFCOMM/L2CAP channel between the two SSP controllers needs an
-# authenticated link; with no agent bluetoothd sometimes rejects the
-# just-works confirmation (connect fails with "permission denied" or the
-# link drops). sync_pair bonds the controllers once per VM first.
+# Pairing: lab_pair (lib.sh) bonds hci0 and hci1 once per VM.
 
 R_ADDR=$BTLAB_ADDR1
 
-sync_pair() {
-	local marker=/run/btsync-links-paired
-	[ -e "$marker" ] && return 0
-	run mgmt -i hci0 pair -c 3 -t 0 "$R_ADDR"
-	case $RUN_OUT in
-	*"Paired with"* | *"Already Paired"* | *"already paired"*) ;;
-	*) fail "cannot pair hci0 with $R_ADDR: $RUN_OUT" ;;
-	esac
-	: >"$marker"
-}
 
 # recv_start NAME ARGS...: btsync recv on hci1 in the background; waits
 # until it listens and sets RECV_PORT.

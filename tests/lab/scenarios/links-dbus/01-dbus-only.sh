@@ -12,7 +12,7 @@ set -euo pipefail
 need_btsync
 need_controllers 2
 [ ! -e /run/sdp ] || fail "/run/sdp exists: this group needs bluetoothd without -C"
-links_pair
+lab_pair
 
 note "serve advertises over D-Bus"
 serve_start dbus --name "Links NoCompat"

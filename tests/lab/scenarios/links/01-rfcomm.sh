@@ -9,7 +9,7 @@ set -euo pipefail
 . "$LAB_SRC/tests/lab/links-lib.sh"
 need_btsync
 need_controllers 2
-links_pair
+lab_pair
 
 head -c 200000 /dev/urandom >"$LAB_TMP/data"
 # Every byte value, so that nothing gets translated on the way.

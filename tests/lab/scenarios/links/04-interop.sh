@@ -9,7 +9,7 @@ set -euo pipefail
 . "$LAB_SRC/tests/lab/links-lib.sh"
 need_btsync
 need_controllers 2
-links_pair
+lab_pair
 PYB=$LAB_SRC/tests/lab/links-pybluez.py
 
 note "PyBluez client (find_service + RFCOMM) to btsync serve"

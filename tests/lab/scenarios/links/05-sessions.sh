@@ -10,7 +10,7 @@ set -euo pipefail
 . "$LAB_SRC/tests/lab/links-lib.sh"
 need_btsync
 need_controllers 2
-links_pair
+lab_pair
 
 note "--max 3: three clients at once (L2CAP: RFCOMM allows one link per"
 note "channel between two devices, and the lab's clients share hci1)"

@@ -15,7 +15,7 @@ need_btsync
 need_controllers 2
 # shellcheck source=../../stream-lib.sh
 . "$LAB_SRC/tests/lab/stream-lib.sh"
-stream_pair
+lab_pair
 
 check() { # name signal threshold
 	local name=$1 kind=$2 min=$3 psm=$4 res ref out snr lag

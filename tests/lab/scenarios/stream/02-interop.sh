@@ -13,7 +13,7 @@ need_btsync
 need_controllers 2
 # shellcheck source=../../stream-lib.sh
 . "$LAB_SRC/tests/lab/stream-lib.sh"
-stream_pair
+lab_pair
 
 "$STREAM_TOOL" gen sine 48000 1 1 "$LAB_TMP/mono.wav" || fail "gen mono"
 bg_start py timeout 120 "$LAB_PYTHON" "$LAB_SRC/tests/lab/stream-rtp-check.py" "$BTLAB_ADDR1" 0x1005

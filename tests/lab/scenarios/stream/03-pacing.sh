@@ -14,7 +14,7 @@ need_btsync
 need_controllers 2
 # shellcheck source=../../stream-lib.sh
 . "$LAB_SRC/tests/lab/stream-lib.sh"
-stream_pair
+lab_pair
 
 "$STREAM_TOOL" gen sine 44100 1 10 "$LAB_TMP/ten.wav" || fail "gen ten"
 stream_sink pace 0x1007 --no-advertise --json -o "$LAB_TMP/ten-out.wav"

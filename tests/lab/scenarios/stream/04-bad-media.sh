@@ -13,7 +13,7 @@ need_btsync
 need_controllers 2
 # shellcheck source=../../stream-lib.sh
 . "$LAB_SRC/tests/lab/stream-lib.sh"
-stream_pair
+lab_pair
 
 "$STREAM_TOOL" gen multi 44100 2 1 "$LAB_TMP/in.au" || fail "gen"
 sbcenc -j -b 53 "$LAB_TMP/in.au" >"$LAB_TMP/in.sbc" || fail "sbcenc"

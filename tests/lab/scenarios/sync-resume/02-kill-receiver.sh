@@ -8,7 +8,7 @@ set -euo pipefail
 . "$LAB_SRC/tests/lab/sync-lib.sh"
 need_btsync
 need_controllers 2
-sync_pair
+lab_pair
 
 size=2097152
 random_file "$LAB_TMP/big.bin" $size

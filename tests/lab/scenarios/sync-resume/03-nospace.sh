@@ -10,7 +10,7 @@ set -euo pipefail
 . "$LAB_SRC/tests/lab/sync-lib.sh"
 need_btsync
 need_controllers 2
-sync_pair
+lab_pair
 
 small=$LAB_TMP/small
 mkdir -p "$small"

@@ -7,7 +7,7 @@ set -euo pipefail
 . "$LAB_SRC/tests/lab/sync-lib.sh"
 need_btsync
 need_controllers 2
-sync_pair
+lab_pair
 
 random_file "$LAB_TMP/data.bin" 200000
 

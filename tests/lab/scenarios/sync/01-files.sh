@@ -11,7 +11,7 @@ set -euo pipefail
 . "$LAB_SRC/tests/lab/sync-lib.sh"
 need_btsync
 need_controllers 2
-sync_pair
+lab_pair
 
 mkdir -p "$LAB_TMP/src"
 : >"$LAB_TMP/src/empty"

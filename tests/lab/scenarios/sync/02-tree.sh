@@ -9,7 +9,7 @@ set -euo pipefail
 . "$LAB_SRC/tests/lab/sync-lib.sh"
 need_btsync
 need_controllers 2
-sync_pair
+lab_pair
 
 t=$LAB_TMP/src/tree
 mkdir -p "$t/a/b/c" "$t/empty"
@@ -50,7 +50,7 @@ note "unchanged tree: $(json_num wire_bytes "$LAB_TMP/send.out") bytes on the wi
 note "one file changed (same size)"
 random_file "$t/a/mid.bin" 150000
 bsend --json "$R_ADDR:$RECV_PORT" "$t"
-assert_eq 73 "$SEND_STATUS" "send of a changed file without --sync"
+assert_eq 5 "$SEND_STATUS" "send of a changed file without --sync (receiver refuses)"
 assert_contains "$(cat "$LAB_TMP/send.err")" "a different file exists"
 bsend --json --sync "$R_ADDR:$RECV_PORT" "$t"
 assert_eq 0 "$SEND_STATUS" "send --sync ($(cat "$LAB_TMP/send.err"))"

@@ -8,7 +8,7 @@ set -euo pipefail
 . "$LAB_SRC/tests/lab/sync-lib.sh"
 need_btsync
 need_controllers 2
-sync_pair
+lab_pair
 
 mkdir -p "$LAB_TMP/src/photos/2024" "$LAB_TMP/x"
 random_file "$LAB_TMP/src/photos/a.jpg" 120000
