@@ -203,6 +203,22 @@ int cli_parse_uint(struct cli *cli, const char *opt, const char *arg,
 	return 0;
 }
 
+int cli_parse_security(struct cli *cli, const char *arg, enum bts_security *out)
+{
+	if (bts_security_parse(arg, out) < 0)
+		return cli_usage_error(cli, "invalid value '%s' for --security (expected low, medium, high or fips)",
+				       arg);
+	return 0;
+}
+
+int cli_parse_l2cap_mode(struct cli *cli, const char *arg, enum bts_l2cap_mode *out)
+{
+	if (bts_l2cap_mode_parse(arg, out) < 0)
+		return cli_usage_error(cli, "invalid value '%s' for --l2cap-mode (expected basic, ertm or streaming)",
+				       arg);
+	return 0;
+}
+
 int cli_open_adapter(struct cli *cli)
 {
 	int err = bts_adapter_open(cli->adapter_spec, &cli->adapter);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "btsync/adapter.h"
+#include "btsync/socket.h"
 #include "output.h"
 
 /* Exit statuses: documented in man/btsync.1 (EXIT STATUS). Scripts rely
@@ -92,6 +93,11 @@ int cli_exit_status(int err);
  * Returns 0 or BTS_EXIT_USAGE. */
 int cli_parse_uint(struct cli *cli, const char *opt, const char *arg,
 		   unsigned long min, unsigned long max, unsigned long *out);
+
+/* --security and --l2cap-mode for every command that opens a link, with
+ * one message. Return 0 or BTS_EXIT_USAGE (after printing). */
+int cli_parse_security(struct cli *cli, const char *arg, enum bts_security *out);
+int cli_parse_l2cap_mode(struct cli *cli, const char *arg, enum bts_l2cap_mode *out);
 
 /* Resolve the adapter (-i or default) on demand, for commands that need
  * one only in some modes. Prints the error; returns 0 or an exit status. */

@@ -102,9 +102,7 @@ static int option(struct cli *cli, void *st, int opt, const char *arg)
 		s->service = arg;
 		return 0;
 	case OPT_SECURITY:
-		if (bts_security_parse(arg, &s->so.security) < 0)
-			return cli_usage_error(cli, "invalid security level '%s' (expected low, medium, high or fips)", arg);
-		return 0;
+		return cli_parse_security(cli, arg, &s->so.security);
 	case OPT_MTU:
 		r = cli_parse_uint(cli, "--mtu", arg, 48, 65535, &v);
 		if (r)
@@ -113,10 +111,8 @@ static int option(struct cli *cli, void *st, int opt, const char *arg)
 		s->so_l2cap_only = true;
 		return 0;
 	case OPT_MODE:
-		if (bts_l2cap_mode_parse(arg, &s->so.l2cap_mode) < 0)
-			return cli_usage_error(cli, "invalid L2CAP mode '%s' (expected basic, ertm or streaming)", arg);
 		s->so_l2cap_only = true;
-		return 0;
+		return cli_parse_l2cap_mode(cli, arg, &s->so.l2cap_mode);
 	case OPT_TIMEOUT:
 		return cli_parse_uint(cli, "--timeout", arg, 1, 3600, &s->timeout_s);
 	case OPT_LINGER:
@@ -274,8 +270,9 @@ static int relay(struct cli *cli, struct state *s, struct bts_link *link, const 
 				continue;
 			return cli_error(cli, -errno, "poll");
 		}
-		/* A hang-up or error on the link is reported by the read. */
-		r = bts_pump_step(&rx, pf[1].revents & (POLLIN | POLLHUP | POLLERR),
+		/* A hang-up or error on the link is reported by the read.
+		 * Errors are kept in rerr/werr, checked just below. */
+		(void)bts_pump_step(&rx, pf[1].revents & (POLLIN | POLLHUP | POLLERR),
 				  pf[2].revents & (POLLOUT | POLLERR));
 		if (rx.werr) {
 			if (rx.werr == -EPIPE)
@@ -284,7 +281,7 @@ static int relay(struct cli *cli, struct state *s, struct bts_link *link, const 
 		}
 		if (rx.rerr)
 			return cli_error(cli, -BTS_ELINKLOST, "link to %s: %s", peer, bts_strerror(rx.rerr));
-		r = bts_pump_step(&tx, pf[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL),
+		(void)bts_pump_step(&tx, pf[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL),
 				  pf[1].revents & (POLLOUT | POLLERR | POLLHUP));
 		if (tx.rerr)
 			return cli_error(cli, tx.rerr, "reading standard input");

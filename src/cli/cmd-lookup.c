@@ -269,21 +269,24 @@ static void print_service(struct out *o, const struct bts_sdp_service *s)
 	char host[18], handle[16];
 	char cls[BTS_SDP_MAX_CLASSES][64], prof[BTS_SDP_MAX_PROFILES][80];
 	const char *cv[BTS_SDP_MAX_CLASSES], *cn[BTS_SDP_MAX_CLASSES], *pv[BTS_SDP_MAX_PROFILES];
+	/* counts bounded once, so every loop below stays inside the arrays */
+	size_t nc = s->nclasses < BTS_SDP_MAX_CLASSES ? s->nclasses : BTS_SDP_MAX_CLASSES;
+	size_t np = s->nprofiles < BTS_SDP_MAX_PROFILES ? s->nprofiles : BTS_SDP_MAX_PROFILES;
 	size_t nn = 0;
 
-	for (size_t i = 0; i < s->nclasses; i++) {
+	for (size_t i = 0; i < nc; i++) {
 		const char *name = bts_uuid_name(&s->classes[i]);
 
 		cv[i] = bts_uuid_str(&s->classes[i], cls[i], sizeof(cls[i]));
 		if (name)
 			cn[nn++] = name;
 	}
-	for (size_t i = 0; i < s->nprofiles; i++) {
+	for (size_t i = 0; i < np; i++) {
 		char u[48];
 
 		snprintf(prof[i], sizeof(prof[i]), "%s %u.%u",
 			 bts_uuid_str(&s->profiles[i].uuid, u, sizeof(u)),
-			 s->profiles[i].version >> 8, s->profiles[i].version & 0xff);
+			 (unsigned)(s->profiles[i].version >> 8), (unsigned)(s->profiles[i].version & 0xff));
 		pv[i] = prof[i];
 	}
 	snprintf(handle, sizeof(handle), "0x%08" PRIx32, s->handle);
@@ -302,17 +305,17 @@ static void print_service(struct out *o, const struct bts_sdp_service *s)
 		/* the table shows names where we know them */
 		const char *tv[BTS_SDP_MAX_CLASSES];
 
-		for (size_t i = 0; i < s->nclasses; i++) {
+		for (size_t i = 0; i < nc; i++) {
 			const char *name = bts_uuid_name(&s->classes[i]);
 
 			tv[i] = name ? name : cv[i];
 		}
-		out_strv(o, "service_classes", tv, s->nclasses);
+		out_strv(o, "service_classes", tv, nc);
 	} else {
-		out_strv(o, "service_classes", cv, s->nclasses);
+		out_strv(o, "service_classes", cv, nc);
 	}
 	out_strv(o, "service_class_names", cn, nn);
-	out_strv(o, "profiles", pv, s->nprofiles);
+	out_strv(o, "profiles", pv, np);
 	out_end(o);
 }
 

@@ -159,13 +159,9 @@ static int option(struct cli *cli, void *state, int opt, const char *arg)
 	case OPT_MTU:
 		return cli_parse_uint(cli, "--mtu", arg, 48, 65535, &s->mtu);
 	case OPT_L2CAP_MODE:
-		if (bts_l2cap_mode_parse(arg, &s->l2mode) < 0)
-			return cli_usage_error(cli, "invalid --l2cap-mode '%s' (ertm, basic or streaming)", arg);
-		return 0;
+		return cli_parse_l2cap_mode(cli, arg, &s->l2mode);
 	case OPT_SECURITY:
-		if (bts_security_parse(arg, &s->security) < 0)
-			return cli_usage_error(cli, "invalid --security '%s' (low, medium, high or fips)", arg);
-		return 0;
+		return cli_parse_security(cli, arg, &s->security);
 	}
 	return cli_usage_error(cli, "unexpected option");
 }

@@ -215,9 +215,7 @@ static int option(struct cli *cli, void *st, int opt, const char *arg)
 		s->discoverable = true;
 		return 0;
 	case OPT_SECURITY:
-		if (bts_security_parse(arg, &s->so.security) < 0)
-			return cli_usage_error(cli, "invalid security level '%s' (expected low, medium, high or fips)", arg);
-		return 0;
+		return cli_parse_security(cli, arg, &s->so.security);
 	case OPT_MTU:
 		r = cli_parse_uint(cli, "--mtu", arg, 48, 65535, &v);
 		if (r)
@@ -226,10 +224,8 @@ static int option(struct cli *cli, void *st, int opt, const char *arg)
 		s->so_l2cap_only = true;
 		return 0;
 	case OPT_MODE:
-		if (bts_l2cap_mode_parse(arg, &s->so.l2cap_mode) < 0)
-			return cli_usage_error(cli, "invalid L2CAP mode '%s' (expected basic, ertm or streaming)", arg);
 		s->so_l2cap_only = true;
-		return 0;
+		return cli_parse_l2cap_mode(cli, arg, &s->so.l2cap_mode);
 	case OPT_COUNT:
 		return cli_parse_uint(cli, "--count", arg, 1, 1000000, &s->count);
 	case OPT_GRACE:

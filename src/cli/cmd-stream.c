@@ -170,9 +170,7 @@ static int option(struct cli *cli, void *p, int opt, const char *arg)
 		s->wav_out = true;
 		return 0;
 	case OPT_SECURITY:
-		if (bts_security_parse(arg, &s->security) < 0)
-			return cli_usage_error(cli, "invalid --security '%s' (expected low, medium, high or fips)", arg);
-		return 0;
+		return cli_parse_security(cli, arg, &s->security);
 	case OPT_TIMEOUT:
 		return cli_parse_uint(cli, "--timeout", arg, 1, 3600, &s->timeout_s);
 	}

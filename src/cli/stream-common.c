@@ -22,7 +22,7 @@ uint32_t stream_random32(void)
 int stream_open_input(struct cli *cli, const char *file, bool raw, int *fd,
 		      struct bts_pcm_reader *in)
 {
-	const char *why;
+	const char *why = "unknown layout";
 	int err;
 
 	*fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;

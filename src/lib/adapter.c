@@ -44,14 +44,18 @@ int bts_bluetooth_available(void)
 static int read_flag(const char *path)
 {
 	FILE *f = fopen(path, "re");
-	int v = 0;
+	char line[32];
+	unsigned long v = 0;
 
 	if (!f)
 		return 0;
-	if (fscanf(f, "%d", &v) != 1)
-		v = 0;
+	if (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (bts_parse_uint(line, 0, 255, &v) < 0)
+			v = 0;
+	}
 	fclose(f);
-	return v;
+	return (int)v;
 }
 
 /* rfkill state lives next to the HCI device in sysfs:
@@ -147,12 +151,12 @@ int bts_adapter_open(const char *spec, struct bts_adapter *out)
 	int n, by_id = -1;
 
 	memset(out, 0, sizeof(*out));
+	memset(list, 0, sizeof(list));
 	out->dev_id = -1;
 	if (spec && *spec) {
-		if (!strncmp(spec, "hci", 3) &&
-		    bts_parse_uint(spec + 3, 0, 1023, &id) == 0)
-			by_id = 1;
-		else if (bts_parse_uint(spec, 0, 1023, &id) == 0)
+		if ((!strncmp(spec, "hci", 3) &&
+		     bts_parse_uint(spec + 3, 0, 1023, &id) == 0) ||
+		    bts_parse_uint(spec, 0, 1023, &id) == 0)
 			by_id = 1;
 		else if (bts_addr_parse(spec, &want) == 0)
 			by_id = 0;

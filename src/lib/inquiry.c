@@ -164,7 +164,7 @@ int bts_parse_inquiry_event(const uint8_t *evt, size_t len,
 		return -BTS_EPROTO;
 	p = evt + 2;
 	switch (evt[0]) {
-	case BTS_EVT_INQUIRY_RESULT:
+	case BTS_EVT_INQUIRY_RESULT: /* NOLINT(bugprone-branch-clone): sizes happen to be equal */
 		rec = INQ_INFO_SIZE;
 		break;
 	case BTS_EVT_INQUIRY_RESULT_RSSI:
@@ -463,7 +463,7 @@ static int hci_cmd(struct bts_scan *s, uint16_t ogf, uint16_t ocf, const void *p
 	}
 }
 
-static int scan_open(int dev_id, struct bts_scan *s, volatile sig_atomic_t *stop)
+static int scan_open(int dev_id, struct bts_scan *s, const volatile sig_atomic_t *stop)
 {
 	struct hci_filter f;
 
@@ -623,7 +623,7 @@ static void le_stop(struct bts_scan *s)
 
 	s->le_active = false;
 	if (s->le_enabled && s->fd >= 0) {
-		volatile sig_atomic_t *stop = s->stop;
+		const volatile sig_atomic_t *stop = s->stop;
 
 		s->stop = NULL; /* clean up even after Ctrl-C */
 		if (s->le_ext)
@@ -720,7 +720,7 @@ int bts_scan_remote_name(struct bts_scan *s, const struct bts_device *d,
 	}
 	/* give the controller its paging time back */
 	{
-		volatile sig_atomic_t *stop = s->stop;
+		const volatile sig_atomic_t *stop = s->stop;
 
 		s->stop = NULL;
 		hci_cmd(s, OGF_LINK_CTL, OCF_REMOTE_NAME_REQ_CANCEL, p, 6, NULL, 0);
@@ -744,7 +744,7 @@ void bts_scan_close(struct bts_scan *s)
 }
 
 int bts_remote_name(int dev_id, const bdaddr_t *addr, char *name, size_t size,
-		    int timeout_ms, volatile sig_atomic_t *stop)
+		    int timeout_ms, const volatile sig_atomic_t *stop)
 {
 	struct bts_scan s;
 	struct bts_device d;

@@ -29,7 +29,7 @@ static int from_list(const struct bts_device *list, size_t n, const char *name,
 
 int bts_find_by_name(int dev_id, const char *name, int timeout_ms, bool use_cache,
 		     const char *cache_path, struct bts_device *out, size_t max,
-		     volatile sig_atomic_t *stop)
+		     const volatile sig_atomic_t *stop)
 {
 	struct bts_scan_opts o = { .dev_id = dev_id, .bredr = true, .stop = stop };
 	struct bts_device *list, d;

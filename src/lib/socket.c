@@ -114,6 +114,8 @@ static int fill_link(int fd, enum bts_proto proto, struct bts_link *link)
 	union bt_sockaddr a;
 	socklen_t len;
 
+	/* zeroed: a short address from the kernel leaves no garbage */
+	memset(&a, 0, sizeof(a));
 	link->fd = fd;
 	link->proto = proto;
 	len = sizeof(a);
@@ -155,6 +157,29 @@ static int wait_connected(int fd, int timeout_ms)
 	return err ? -err : 0;
 }
 
+/* socket(), bind() to the adapter (and port), then the options that must
+ * precede connect()/listen(). Returns the fd or a negative error. */
+static int open_bound(enum bts_proto proto, const bdaddr_t *src, uint16_t port,
+		      const struct bts_sockopts *opts)
+{
+	union bt_sockaddr a;
+	socklen_t alen = make_addr(&a, proto, src, port);
+	int fd = bt_socket(proto), err, saved;
+
+	if (fd < 0)
+		return fd;
+	if (bind(fd, &a.sa, alen) < 0)
+		err = -errno;
+	else
+		err = apply_opts(fd, proto, opts);
+	if (err == 0)
+		return fd;
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return err;
+}
+
 int bts_connect(const bdaddr_t *src, const bdaddr_t *dst, enum bts_proto proto,
 		uint16_t port, const struct bts_sockopts *opts,
 		struct bts_link *link)
@@ -168,17 +193,9 @@ int bts_connect(const bdaddr_t *src, const bdaddr_t *dst, enum bts_proto proto,
 		opts = &defaults;
 	if (bts_port_valid(proto, port, 0) < 0)
 		return -BTS_EBADARG;
-	fd = bt_socket(proto);
+	fd = open_bound(proto, src, 0, opts);
 	if (fd < 0)
 		return fd;
-	alen = make_addr(&a, proto, src, 0);
-	if (bind(fd, &a.sa, alen) < 0) {
-		err = -errno;
-		goto fail;
-	}
-	err = apply_opts(fd, proto, opts);
-	if (err < 0)
-		goto fail;
 	alen = make_addr(&a, proto, dst, port);
 	if (opts->connect_timeout_ms > 0) {
 		int fl = fcntl(fd, F_GETFL);
@@ -225,20 +242,12 @@ int bts_listen(const bdaddr_t *src, enum bts_proto proto, uint16_t port,
 		opts = &defaults;
 	if (bts_port_valid(proto, port, 1) < 0)
 		return -BTS_EBADARG;
-	fd = bt_socket(proto);
-	if (fd < 0)
-		return fd;
 	/* Port 0: RFCOMM picks the first free channel at listen(), L2CAP the
 	 * first free dynamic PSM at bind(); either way no other process can
 	 * take it between our asking and our binding. */
-	alen = make_addr(&a, proto, src, port);
-	if (bind(fd, &a.sa, alen) < 0) {
-		err = -errno;
-		goto fail;
-	}
-	err = apply_opts(fd, proto, opts);
-	if (err < 0)
-		goto fail;
+	fd = open_bound(proto, src, port, opts);
+	if (fd < 0)
+		return fd;
 	if (listen(fd, backlog > 0 ? backlog : 5) < 0) {
 		err = -errno;
 		goto fail;
@@ -281,6 +290,7 @@ int bts_accept(int lfd, enum bts_proto proto, struct bts_link *link)
 		socklen_t len = sizeof(a);
 		bdaddr_t ignored;
 
+		memset(&a, 0, sizeof(a));
 		if (getsockname(lfd, &a.sa, &len) == 0)
 			read_addr(&a, proto, &ignored, &link->port);
 	}

@@ -152,6 +152,7 @@ static int open_parent(struct rsess *r, const char *path, const char **base)
 	const char *c = path, *slash;
 	int dfd = dup(r->o->outdir_fd);
 
+	*base = path; /* defined even on failure */
 	if (dfd < 0)
 		return -errno;
 	while ((slash = strchr(c, '/'))) {
@@ -472,7 +473,6 @@ static int recv_file(struct rsess *r, int pfd, const char *base)
 		have_off = plan == BTS_PLAN_CHECK_FINAL ? have.final_size : have.part_size;
 		err = hash_fd(fd, have_off, r->wbuf, WBUF_SIZE, &h);
 		close(fd);
-		fd = -1;
 		if (err < 0)
 			return refuse(r, err);
 		{

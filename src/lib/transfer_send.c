@@ -153,6 +153,7 @@ static int send_offer(struct bts_sender *s, struct bts_reply *r)
 	size_t len;
 	int err;
 
+	memset(r, 0, sizeof(*r)); /* defined on every error return */
 	snprintf(s->offer.path, sizeof(s->offer.path), "%s", s->rel);
 	err = xc_send_fbuf(&s->c, bts_enc_offer(s->c.fbuf, s->c.fcap, &s->offer));
 	if (err < 0)

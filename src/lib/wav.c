@@ -124,9 +124,9 @@ void bts_wav_header(uint8_t out[BTS_WAV_CANON_LEN], uint32_t rate, uint16_t chan
 		data32 = (uint32_t)data_bytes;
 		riff32 = data32 + 36;
 	}
-	memcpy(out, "RIFF", 4);
+	memcpy(out, "RIFF", 4); /* NOLINT(bugprone-not-null-terminated-result): a FourCC */
 	put32(out + 4, riff32);
-	memcpy(out + 8, "WAVEfmt ", 8);
+	memcpy(out + 8, "WAVEfmt ", 8); /* NOLINT(bugprone-not-null-terminated-result) */
 	put32(out + 16, 16);
 	put16(out + 20, WAVE_FORMAT_PCM);
 	put16(out + 22, channels);
@@ -134,6 +134,6 @@ void bts_wav_header(uint8_t out[BTS_WAV_CANON_LEN], uint32_t rate, uint16_t chan
 	put32(out + 28, rate * channels * 2u);
 	put16(out + 32, (uint16_t)(channels * 2));
 	put16(out + 34, 16);
-	memcpy(out + 36, "data", 4);
+	memcpy(out + 36, "data", 4); /* NOLINT(bugprone-not-null-terminated-result) */
 	put32(out + 40, data32);
 }

@@ -13,8 +13,8 @@ check "connect: even PSM" 64 "invalid PSM '0x1002'" "$BTSYNC" connect --psm 0x10
 check "connect: port twice" 64 "already names a port" "$BTSYNC" connect --channel 3 $A:4
 check "connect: --channel with --l2cap" 64 "--channel is for RFCOMM" "$BTSYNC" connect --l2cap --channel 3 $A
 check "connect: --mtu without L2CAP" 64 "apply to L2CAP" "$BTSYNC" connect --mtu 1000 $A:3
-check "connect: bad security" 64 "invalid security level 'top'" "$BTSYNC" connect --security top $A:3
-check "connect: bad mode" 64 "invalid L2CAP mode 'fast'" "$BTSYNC" connect --l2cap --l2cap-mode fast $A:0x1001
+check "connect: bad security" 64 "invalid value 'top' for --security" "$BTSYNC" connect --security top $A:3
+check "connect: bad mode" 64 "invalid value 'fast' for --l2cap-mode" "$BTSYNC" connect --l2cap --l2cap-mode fast $A:0x1001
 check "connect: bad linger" 64 "invalid value 'soon' for --linger" "$BTSYNC" connect --linger soon $A:3
 check "connect: no Bluetooth" 69 "no Bluetooth support" "$BTSYNC" connect $A:3
 check "serve: --pty without command" 64 "--pty needs a COMMAND" "$BTSYNC" serve --pty

@@ -15,7 +15,7 @@ check "send --raw of a directory" 64 "cannot send a directory" "$BTSYNC" send --
 check "send with a bad channel" 64 "invalid value '31' for --channel" "$BTSYNC" send -c 31 "$A" "$tmp/f"
 check "send with an even PSM" 64 "invalid PSM" "$BTSYNC" send --psm 0x1002 "$A" "$tmp/f"
 check "send with a bad --name" 64 "invalid --name" "$BTSYNC" send --name ../x "$A" -
-check "send with a bad l2cap mode" 64 "invalid --l2cap-mode" "$BTSYNC" send --l2cap-mode fast "$A" "$tmp/f"
+check "send with a bad l2cap mode" 64 "invalid value 'fast' for --l2cap-mode" "$BTSYNC" send --l2cap-mode fast "$A" "$tmp/f"
 check "recv with an operand" 64 "unexpected operand" "$BTSYNC" recv somewhere
 check "recv with a bad --max-size" 64 "invalid --max-size" "$BTSYNC" recv --max-size 12Q
 check "recv with a bad --allow" 64 "invalid address 'nope' in --allow" "$BTSYNC" recv --allow "$A,nope"

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btsync/peer.h"
+#include "btsync/sdp.h"
 #include "btsync/socket.h"
 #include "btsync/util.h"
 
@@ -18,6 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned long v;
 	enum bts_security sec;
 	enum bts_l2cap_mode mode;
+	struct bts_peer_spec peer;
+	uuid_t u, u2;
 
 	if (!s)
 		return 0;
@@ -34,6 +38,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	(void)bts_security_parse(s, &sec);
 	(void)bts_l2cap_mode_parse(s, &mode);
+	if (bts_uuid_parse(s, &u) == 0) {
+		char back[64];
+
+		/* the printed form of an accepted UUID parses to the same UUID */
+		bts_uuid_str(&u, back, sizeof(back));
+		if (bts_uuid_parse(back, &u2) != 0 || !bts_uuid_equal(&u, &u2))
+			abort();
+		(void)bts_uuid_name(&u);
+	}
+	if (bts_peer_parse(s, &peer) == 0 && !peer.has_addr &&
+	    !memchr(peer.name, '\0', sizeof(peer.name)))
+		abort();
 	free(s);
 	return 0;
 }
