@@ -126,7 +126,7 @@ int bts_a2dp_sbc_config_within(const struct bts_a2dp_sbc_config *cfg,
 /* The largest bitpool an SBC frame holds for this mode and subband count
  * (16 x subbands per channel-coded half, 32 x subbands for stereo modes),
  * capped at A2DP's 250. */
-unsigned bts_a2dp_sbc_bitpool_limit(enum bts_a2dp_mode mode, unsigned subbands);
+unsigned bts_a2dp_sbc_bitpool_limit(enum bts_a2dp_mode mode, unsigned sb);
 
 /* Choose one configuration inside both ours and theirs, closest to pref
  * (pref may be NULL: the A2DP high-quality settings, 44.1 kHz joint stereo

@@ -87,7 +87,7 @@ struct bts_scan_opts {
 	bool bredr;            /* BR/EDR inquiry */
 	bool le;               /* LE active scan */
 	unsigned length;       /* inquiry length, 1.28 s units (1..48) */
-	volatile sig_atomic_t *stop; /* set by a signal handler: stop early */
+	const volatile sig_atomic_t *stop; /* set by a signal handler: stop early */
 };
 
 #define BTS_SCAN_QUEUE 64
@@ -102,7 +102,7 @@ struct bts_scan {
 	bool le_ext;            /* ... with the extended scanning commands */
 	uint64_t bredr_deadline_ns;
 	uint64_t le_deadline_ns;
-	volatile sig_atomic_t *stop;
+	const volatile sig_atomic_t *stop;
 	struct bts_device queue[BTS_SCAN_QUEUE]; /* results read while waiting */
 	size_t qhead, qlen;
 	int le_status;          /* why LE could not start (0 = it did) */
@@ -129,7 +129,7 @@ void bts_scan_close(struct bts_scan *s);
 
 /* Remote name request for one address, on its own socket. */
 int bts_remote_name(int dev_id, const bdaddr_t *addr, char *name, size_t size,
-		    int timeout_ms, volatile sig_atomic_t *stop);
+		    int timeout_ms, const volatile sig_atomic_t *stop);
 
 struct bts_remote_info {
 	uint8_t lmp_version;
@@ -149,6 +149,6 @@ int bts_remote_info(int dev_id, const bdaddr_t *addr, struct bts_remote_info *ou
  * to the cache file when cache_path is not NULL. */
 int bts_find_by_name(int dev_id, const char *name, int timeout_ms, bool use_cache,
 		     const char *cache_path, struct bts_device *out, size_t max,
-		     volatile sig_atomic_t *stop);
+		     const volatile sig_atomic_t *stop);
 
 #endif

@@ -104,8 +104,8 @@ void out_bool(struct out *o, const char *key, bool val)
 
 	if (!f)
 		return;
-	strcpy(f->text, val ? "yes" : "no");
-	strcpy(f->json, val ? "true" : "false");
+	snprintf(f->text, sizeof(f->text), "%s", val ? "yes" : "no");
+	snprintf(f->json, sizeof(f->json), "%s", val ? "true" : "false");
 }
 
 void out_double(struct out *o, const char *key, double val, int decimals)

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -102,6 +103,13 @@ static void fill(const struct hci_dev_info *di, struct bts_adapter *a)
 	}
 }
 
+static int by_dev_id(const void *a, const void *b)
+{
+	const struct bts_adapter *x = a, *y = b;
+
+	return (x->dev_id > y->dev_id) - (x->dev_id < y->dev_id);
+}
+
 int bts_adapter_list(struct bts_adapter *out, int max)
 {
 	/* struct hci_dev_list_req ends in a flexible array of requests. */
@@ -131,6 +139,9 @@ int bts_adapter_list(struct bts_adapter *out, int max)
 		fill(&di, &out[n++]);
 	}
 	close(ctl);
+	/* The kernel lists the newest controller first; users expect hci0
+	 * before hci1 (and "the first adapter that is up" to mean hci0). */
+	qsort(out, (size_t)n, sizeof(*out), by_dev_id);
 	return n;
 }
 

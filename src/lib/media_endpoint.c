@@ -253,7 +253,7 @@ static int on_set(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 	if (strlen(transport) >= sizeof(ep->transport))
 		return sd_bus_error_set(ret_error, "org.bluez.Error.InvalidArguments",
 					"transport path too long");
-	strcpy(ep->transport, transport);
+	snprintf(ep->transport, sizeof(ep->transport), "%s", transport);
 	ep->have_transport = true;
 	ep->cleared = false;
 	ep->acquired = false;

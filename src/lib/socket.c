@@ -255,6 +255,7 @@ int bts_listen(const bdaddr_t *src, enum bts_proto proto, uint16_t port,
 	if (bound) {
 		bdaddr_t ignored;
 
+		memset(&a, 0, sizeof(a));
 		alen = sizeof(a);
 		if (getsockname(fd, &a.sa, &alen) < 0) {
 			err = -errno;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Command-line arguments a user (or a script fed by a peer's data) may
- * pass: addresses, numbers, ports, security levels. Each parser must
+ * pass: addresses, numbers, ports, security levels, UUIDs, peers, and
+ * lines of the scan cache (names peers chose). Each parser must
  * either accept and round-trip, or refuse; never read past the string. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "btsync/namecache.h"
 #include "btsync/peer.h"
 #include "btsync/sdp.h"
 #include "btsync/socket.h"
@@ -21,6 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum bts_security sec;
 	enum bts_l2cap_mode mode;
 	struct bts_peer_spec peer;
+	struct bts_device dev;
 	uuid_t u, u2;
 
 	if (!s)
@@ -49,6 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (bts_peer_parse(s, &peer) == 0 && !peer.has_addr &&
 	    !memchr(peer.name, '\0', sizeof(peer.name)))
+		abort();
+	/* the scan cache holds names peers chose; a line must parse or refuse */
+	if (bts_cache_parse_line(s, &dev) == 0 && !memchr(dev.name, '\0', sizeof(dev.name)))
 		abort();
 	free(s);
 	return 0;

@@ -3,6 +3,8 @@
  * HCI inquiry result / LE advertising report events that carry them. The
  * first byte picks the parser, the rest is the payload. Every stored name
  * must be NUL-terminated within its buffer and every count within bounds. */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,8 @@ static void check_name(const char *name, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct bts_device devs[8];
+	struct bts_device devs[8], list[3];
+	size_t nl = 0;
 	struct bts_eir eir;
 	char name[BTS_NAME_MAX + 1];
 	int n;
@@ -39,8 +42,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = bts_parse_inquiry_event(data + 1, size - 1, devs, BTS_ARRAY_SIZE(devs));
 		if (n > (int)BTS_ARRAY_SIZE(devs))
 			abort();
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
+			bool is_new, gained;
+			int r;
+
 			check_name(devs[i].name, sizeof(devs[i].name));
+			/* merging what peers report keeps the list bounded */
+			r = bts_devlist_merge(list, &nl, BTS_ARRAY_SIZE(list), &devs[i],
+					      &is_new, &gained);
+			if (nl > BTS_ARRAY_SIZE(list) || (r < 0 && r != -ENOSPC) ||
+			    (r >= 0 && (size_t)r >= nl))
+				abort();
+		}
+		for (size_t i = 0; i < nl; i++)
+			check_name(list[i].name, sizeof(list[i].name));
 		break;
 	default:
 		bts_name_sanitize(data + 1, size - 1, name, sizeof(name));
