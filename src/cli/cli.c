@@ -27,6 +27,7 @@ static const struct option global_longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }, /* getopt_long() needs the terminator */
 };
 #define GLOBAL_SHORTOPTS "i:qvh"
 
@@ -414,7 +415,7 @@ static int run_cmd(struct cli *cli, const struct cmd *c, int argc, char **argv)
 	int status, opt;
 
 	cli->cmd = c;
-	for (size_t i = 0; i < BTS_ARRAY_SIZE(global_longopts); i++)
+	for (size_t i = 0; global_longopts[i].name; i++)
 		all[n++] = global_longopts[i];
 	for (size_t i = 0; c->longopts && c->longopts[i].name && n < BTS_ARRAY_SIZE(all) - 1; i++)
 		all[n++] = c->longopts[i];
