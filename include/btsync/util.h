@@ -31,6 +31,9 @@ ssize_t bts_write_all(int fd, const void *buf, size_t len);
  * bytes read (less than len only at EOF) or -errno. */
 ssize_t bts_read_full(int fd, void *buf, size_t len);
 
+/* Add O_NONBLOCK to fd's flags. Returns 0 or -errno. */
+int bts_set_nonblock(int fd);
+
 /* Monotonic clock in nanoseconds. */
 uint64_t bts_now_ns(void);
 

@@ -200,15 +200,6 @@ static int resolve_peer(struct cli *cli, struct state *s, const char *arg,
 	return 0;
 }
 
-static int set_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -errno;
-	return 0;
-}
-
 static int relay(struct cli *cli, struct state *s, struct bts_link *link, const char *peer)
 {
 	static char tx_buf[2 * RX_MAX], rx_buf[2 * RX_MAX];
@@ -229,7 +220,7 @@ static int relay(struct cli *cli, struct state *s, struct bts_link *link, const 
 	bts_pump_init(&tx, STDIN_FILENO, link->fd, txf, tx_buf, sizeof(tx_buf),
 		      bts_link_chunk(link));
 	bts_pump_init(&rx, link->fd, STDOUT_FILENO, rxf, rx_buf, sizeof(rx_buf), rx_max);
-	set_nonblock(link->fd);
+	bts_set_nonblock(link->fd);
 
 	for (;;) {
 		struct pollfd pf[3];

@@ -246,15 +246,6 @@ static const char *port_kind(enum bts_proto proto)
 	return proto == BTS_L2CAP ? "PSM" : "channel";
 }
 
-static int set_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -errno;
-	return 0;
-}
-
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -370,9 +361,9 @@ static int start_command(struct server *sv, struct session *ss)
 		close(out[1]);
 		ss->to_child = in[1];
 		ss->from_child = out[0];
-		set_nonblock(ss->to_child);
+		bts_set_nonblock(ss->to_child);
 	}
-	set_nonblock(ss->from_child);
+	bts_set_nonblock(ss->from_child);
 	return 0;
 }
 
@@ -488,7 +479,7 @@ static void accept_one(struct server *sv)
 		close(link.fd);
 		return;
 	}
-	set_nonblock(link.fd);
+	bts_set_nonblock(link.fd);
 	if (sv->argv) {
 		err = start_command(sv, ss);
 		if (err < 0) {
@@ -880,7 +871,7 @@ static int run(struct cli *cli, void *st, int argc, char **argv)
 			return cli_error(cli, err, "listening on %s %u", port_kind(s->proto), s->port);
 		return cli_error(cli, err, "listening");
 	}
-	set_nonblock(sv.lfd);
+	bts_set_nonblock(sv.lfd);
 
 	status = make_record(cli, s, sv.port, &cls, &rec);
 	if (status) {

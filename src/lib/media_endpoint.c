@@ -719,9 +719,8 @@ int bts_endpoint_acquire(struct bts_endpoint *ep, int *fd, size_t *read_mtu,
 		r = -errno;
 		goto out;
 	}
-	r = fcntl(tfd, F_GETFL);
-	if (r < 0 || fcntl(tfd, F_SETFL, r | O_NONBLOCK) < 0) {
-		r = -errno;
+	r = bts_set_nonblock(tfd);
+	if (r < 0) {
 		close(tfd);
 		goto out;
 	}
