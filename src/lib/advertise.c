@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <bluetooth/bluetooth.h>
@@ -24,9 +26,11 @@
 
 #define XML_MAX 8192
 /* bluetoothd answers in milliseconds, but a loaded machine (or the
- * emulated lab) can hold it up for seconds; only a stuck one takes this
- * long. */
-#define DBUS_TIMEOUT_US (20 * 1000 * 1000)
+ * emulated lab) can hold it up for a second or two; only a stuck one
+ * takes this long. Advertising is a courtesy: past this, serve warns and
+ * listens anyway rather than hang before it says where it listens. */
+#define DBUS_TIMEOUT_US (8 * 1000 * 1000)
+#define LEGACY_TIMEOUT_S 5
 #define DEFAULT_PROVIDER "btsync"
 
 struct bts_advert {
@@ -334,6 +338,13 @@ static int advertise_legacy(const struct bts_sdp_record *rec, const bdaddr_t *ad
 	 * record lives exactly as long as this socket. */
 	fd = sdp_get_socket(a->sdp);
 	fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
+	/* libbluetooth waits for bluetoothd's answer without a limit. */
+	{
+		struct timeval tv = { .tv_sec = LEGACY_TIMEOUT_S };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
 	a->rec = build_record(rec);
 	if (!a->rec) {
 		sdp_close(a->sdp);
@@ -341,8 +352,10 @@ static int advertise_legacy(const struct bts_sdp_record *rec, const bdaddr_t *ad
 		return -ENOMEM;
 	}
 	bacpy(&a->device, adapter ? adapter : BDADDR_ANY);
+	errno = 0;
 	if (sdp_device_record_register(a->sdp, &a->device, a->rec, 0) < 0) {
-		int err = errno ? -errno : -BTS_ENOSDP;
+		int err = errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT
+			: errno ? -errno : -BTS_ENOSDP;
 
 		sdp_record_free(a->rec);
 		a->rec = NULL;
@@ -383,7 +396,10 @@ int bts_sdp_advertise_via(const struct bts_sdp_record *rec, const bdaddr_t *adap
 		/* D-Bus registers on every adapter; adapter only narrows the
 		 * legacy path. */
 		err = advertise_dbus(rec, a);
-		if (err == 0 || method == BTS_ADV_DBUS || err == -BTS_EBADARG)
+		/* A bluetoothd that does not answer on D-Bus will not answer
+		 * on /run/sdp either: do not wait twice. */
+		if (err == 0 || method == BTS_ADV_DBUS || err == -BTS_EBADARG ||
+		    err == -ETIMEDOUT)
 			goto done;
 	}
 	{
