@@ -35,6 +35,28 @@ static inline uint32_t load_be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* The round functions of FIPS 180-4, section 4.1.2, in forms that take
+ * one operation fewer each. */
+#define BSIG0(x) (ror(x, 2) ^ ror(x, 13) ^ ror(x, 22))
+#define BSIG1(x) (ror(x, 6) ^ ror(x, 11) ^ ror(x, 25))
+#define SSIG0(x) (ror(x, 7) ^ ror(x, 18) ^ ((x) >> 3))
+#define SSIG1(x) (ror(x, 17) ^ ror(x, 19) ^ ((x) >> 10))
+#define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
+#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
+
+/* One round with the eight working variables named in their current
+ * roles: instead of shifting eight values along after every round, the
+ * next round is written with the names rotated. Only d and h change. */
+#define ROUND(a, b, c, d, e, f, g, h, i)                                    \
+	do {                                                                \
+		uint32_t t1_ = (h) + BSIG1(e) + CH(e, f, g) + K[i] + w[i];  \
+		(d) += t1_;                                                 \
+		(h) = t1_ + BSIG0(a) + MAJ(a, b, c);                        \
+	} while (0)
+
+/* The portable block function: on CPUs without SHA-NI (and under
+ * emulators, where every instruction costs) the hash is a visible part of
+ * a transfer's CPU time, so the rounds are unrolled eight at a time. */
 static void blocks_portable(uint32_t h[8], const uint8_t *p, size_t n)
 {
 	uint32_t w[64];
@@ -45,26 +67,17 @@ static void blocks_portable(uint32_t h[8], const uint8_t *p, size_t n)
 
 		for (int i = 0; i < 16; i++)
 			w[i] = load_be32(p + 4 * i);
-		for (int i = 16; i < 64; i++) {
-			uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
-			uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
-
-			w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-		}
-		for (int i = 0; i < 64; i++) {
-			uint32_t t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
-				      ((e & f) ^ (~e & g)) + K[i] + w[i];
-			uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
-				      ((a & b) ^ (a & c) ^ (b & c));
-
-			hh = g;
-			g = f;
-			f = e;
-			e = d + t1;
-			d = c;
-			c = b;
-			b = a;
-			a = t1 + t2;
+		for (int i = 16; i < 64; i++)
+			w[i] = w[i - 16] + SSIG0(w[i - 15]) + w[i - 7] + SSIG1(w[i - 2]);
+		for (int i = 0; i < 64; i += 8) {
+			ROUND(a, b, c, d, e, f, g, hh, i);
+			ROUND(hh, a, b, c, d, e, f, g, i + 1);
+			ROUND(g, hh, a, b, c, d, e, f, i + 2);
+			ROUND(f, g, hh, a, b, c, d, e, i + 3);
+			ROUND(e, f, g, hh, a, b, c, d, i + 4);
+			ROUND(d, e, f, g, hh, a, b, c, i + 5);
+			ROUND(c, d, e, f, g, hh, a, b, i + 6);
+			ROUND(b, c, d, e, f, g, hh, a, i + 7);
 		}
 		h[0] += a; h[1] += b; h[2] += c; h[3] += d;
 		h[4] += e; h[5] += f; h[6] += g; h[7] += hh;

@@ -18,6 +18,24 @@
 
 #define FRAME_MAX (BTS_FRAME_HDR + BTS_FRAME_MAX_PAYLOAD)
 
+/* Receiving blocks in recv() for at most RX_TICK_MS at a time
+ * (SO_RCVTIMEO), then looks with poll() whether the link hung up: after
+ * the peer's DISC an RFCOMM socket polls as hung up, yet a blocking read
+ * on it would sleep for ever (the kernel sets no RCV_SHUTDOWN). While data
+ * flows this is one recv() per wakeup, where "try, poll, read again" cost
+ * three, and MSG_WAITALL lets one wakeup take the rest of a frame instead
+ * of each ~1 KB RFCOMM packet as it arrives: under emulation the
+ * system calls were most of the receiver's CPU time. */
+#define RX_TICK_MS 500
+
+static void set_rx_tick(int fd, int timeout_ms)
+{
+	int ms = timeout_ms < RX_TICK_MS ? timeout_ms : RX_TICK_MS;
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
 int xc_init(struct xconn *c, const struct bts_link *link, const struct bts_xfer_opts *o,
 	    struct bts_xfer_stats *st)
 {
@@ -47,6 +65,7 @@ int xc_init(struct xconn *c, const struct bts_link *link, const struct bts_xfer_
 	tv.tv_sec = c->timeout_ms / 1000;
 	tv.tv_usec = (c->timeout_ms % 1000) * 1000;
 	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	set_rx_tick(c->fd, c->timeout_ms);
 	return 0;
 }
 
@@ -174,17 +193,16 @@ static int wait_readable(struct xconn *c, int timeout_ms)
 	}
 }
 
-/* recv() that never blocks: after the peer's DISC an RFCOMM socket polls
- * as hung up yet a blocking read() on it sleeps for ever (the kernel sets
- * no RCV_SHUTDOWN), so read only without waiting, and wait in poll().
- * Trying the read first saves a poll() per read while data flows.
- * Returns bytes, or an error (-BTS_ELINKLOST when hung up). */
-static ssize_t read_some(struct xconn *c, void *buf, size_t len)
+/* Read up to len bytes; with waitall, wait for all of them (RFCOMM
+ * only: an L2CAP read is one packet). Returns a count > 0 (possibly
+ * short when a tick passed with some data), or an error: -BTS_ELINKLOST
+ * when hung up, -ETIMEDOUT after timeout_ms without a byte. */
+static ssize_t read_some(struct xconn *c, void *buf, size_t len, bool waitall)
 {
-	bool hup = false;
+	int waited = 0;
 
 	for (;;) {
-		ssize_t n = recv(c->fd, buf, len, MSG_DONTWAIT);
+		ssize_t n = recv(c->fd, buf, len, waitall ? MSG_WAITALL : 0);
 		int ev;
 
 		if (n > 0) {
@@ -200,17 +218,30 @@ static ssize_t read_some(struct xconn *c, void *buf, size_t len)
 		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return -errno;
-		if (hup)
-			return -BTS_ELINKLOST;
-		ev = wait_readable(c, c->timeout_ms);
+		/* A tick without data: hung up, stopped, or just quiet. */
+		ev = wait_readable(c, 0);
 		if (ev < 0)
 			return ev;
-		hup = ev & (POLLHUP | POLLERR);
+		if (ev & (POLLHUP | POLLERR)) {
+			/* Whatever is still queued comes first. */
+			n = recv(c->fd, buf, len, MSG_DONTWAIT);
+			if (n > 0) {
+				c->st->wire_rx += (uint64_t)n;
+				return n;
+			}
+			return -BTS_ELINKLOST;
+		}
+		if (ev)
+			continue;
+		waited += RX_TICK_MS;
+		if (waited >= c->timeout_ms)
+			return -ETIMEDOUT;
 	}
 }
 
-/* Read more bytes into the stream buffer. */
-static int fill(struct xconn *c)
+/* Read more bytes into the stream buffer: at least one, and with
+ * need > 0 wait for that many (the rest of a frame). */
+static int fill(struct xconn *c, size_t need)
 {
 	ssize_t n;
 
@@ -219,7 +250,10 @@ static int fill(struct xconn *c)
 		c->rlen -= c->rpos;
 		c->rpos = 0;
 	}
-	n = read_some(c, c->rbuf + c->rlen, c->rcap - c->rlen);
+	if (need)
+		n = read_some(c, c->rbuf + c->rlen, need, true);
+	else
+		n = read_some(c, c->rbuf + c->rlen, c->rcap - c->rlen, false);
 	if (n < 0)
 		return (int)n;
 	c->rlen += (size_t)n;
@@ -233,7 +267,7 @@ int xc_recv(struct xconn *c, uint8_t *type, const uint8_t **payload, size_t *len
 	if (c->proto == BTS_L2CAP) {
 		ssize_t n;
 
-		n = read_some(c, c->rbuf, c->rcap);
+		n = read_some(c, c->rbuf, c->rcap, false);
 		if (n < 0)
 			return (int)n;
 		if (n < BTS_FRAME_HDR)
@@ -248,13 +282,13 @@ int xc_recv(struct xconn *c, uint8_t *type, const uint8_t **payload, size_t *len
 		return 0;
 	}
 	while (c->rlen - c->rpos < BTS_FRAME_HDR)
-		if ((err = fill(c)) < 0)
+		if ((err = fill(c, 0)) < 0)
 			return err;
 	err = bts_frame_header(c->rbuf + c->rpos, c->max_in, type, len);
 	if (err < 0)
 		return err;
 	while (c->rlen - c->rpos < BTS_FRAME_HDR + *len)
-		if ((err = fill(c)) < 0)
+		if ((err = fill(c, BTS_FRAME_HDR + *len - (c->rlen - c->rpos))) < 0)
 			return err;
 	*payload = c->rbuf + c->rpos + BTS_FRAME_HDR;
 	c->rpos += BTS_FRAME_HDR + *len;
@@ -275,7 +309,7 @@ int xc_pending(struct xconn *c)
 
 ssize_t xc_read_raw(struct xconn *c, void *buf, size_t len)
 {
-	return read_some(c, buf, len);
+	return read_some(c, buf, len, false);
 }
 
 void xc_send_error(struct xconn *c, int err, const char *msg)
