@@ -27,6 +27,7 @@
  * of each ~1 KB RFCOMM packet as it arrives: under emulation the
  * system calls were most of the receiver's CPU time. */
 #define RX_TICK_MS 500
+#define RAW_GATHER (16 * 1024)
 
 static void set_rx_tick(int fd, int timeout_ms)
 {
@@ -309,7 +310,12 @@ int xc_pending(struct xconn *c)
 
 ssize_t xc_read_raw(struct xconn *c, void *buf, size_t len)
 {
-	return read_some(c, buf, len, false);
+	/* On RFCOMM, wait for a useful amount rather than taking each
+	 * ~1 KB packet in a call of its own (and writing it out in another);
+	 * a stream that pauses still comes through within a tick. */
+	if (c->proto == BTS_RFCOMM && len > RAW_GATHER)
+		return read_some(c, buf, RAW_GATHER, true);
+	return read_some(c, buf, len, c->proto == BTS_RFCOMM);
 }
 
 void xc_send_error(struct xconn *c, int err, const char *msg)

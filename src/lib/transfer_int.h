@@ -39,8 +39,10 @@ int xc_send_raw(struct xconn *c, const void *buf, size_t len);
 /* Receive one frame; payload points into c->rbuf until the next call.
  * Link closed: -BTS_ELINKLOST. */
 int xc_recv(struct xconn *c, uint8_t *type, const uint8_t **payload, size_t *len);
-/* Read what is there (--raw), waiting up to the timeout; never blocks on
- * a hung-up socket. Bytes, or an error (-BTS_ELINKLOST: closed). */
+/* Read bytes as they come (--raw): on RFCOMM up to 16 KiB at a time, fewer
+ * when the stream pauses for a moment; waits up to the timeout for the
+ * first byte; never blocks on a hung-up socket. Bytes, or an error
+ * (-BTS_ELINKLOST: closed). */
 ssize_t xc_read_raw(struct xconn *c, void *buf, size_t len);
 /* Is something (a frame, or EOF) waiting to be read right now? */
 int xc_pending(struct xconn *c);
