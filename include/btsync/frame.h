@@ -34,7 +34,8 @@ enum bts_frame_type {
 	BTS_F_RESULT = 7, /* recv -> send: stored, verified and renamed (or why not) */
 	BTS_F_BYE = 8,    /* both ways: end of session, the final acknowledgement */
 	BTS_F_ERROR = 9,  /* both ways: fatal error, the link closes after it */
-	BTS_F_TYPE_MAX = BTS_F_ERROR,
+	BTS_F_DIGEST = 10, /* send -> recv: digest of a directory tree the receiver has */
+	BTS_F_TYPE_MAX = BTS_F_DIGEST,
 };
 
 /* Capabilities announced in HELLO. */
@@ -43,8 +44,10 @@ enum {
 	BTS_CAP_SYNC = 1u << 1,   /* replace differing files on request */
 	BTS_CAP_STREAM = 1u << 2, /* entries of unknown size (pipes) */
 	BTS_CAP_TREE = 1u << 3,   /* directories and symlinks */
+	BTS_CAP_DIGEST = 1u << 4, /* whole unchanged trees skipped by one digest */
 };
-#define BTS_CAPS_ALL (BTS_CAP_RESUME | BTS_CAP_SYNC | BTS_CAP_STREAM | BTS_CAP_TREE)
+#define BTS_CAPS_ALL (BTS_CAP_RESUME | BTS_CAP_SYNC | BTS_CAP_STREAM | BTS_CAP_TREE | \
+		      BTS_CAP_DIGEST)
 
 /* Error codes carried in REPLY, RESULT and ERROR frames. */
 enum bts_wire_code {
@@ -86,6 +89,9 @@ enum bts_reply_action {
 enum {
 	BTS_RF_FINAL = 1u << 0,   /* HAVE refers to the file under its final name */
 	BTS_RF_REPLACE = 1u << 1, /* the receiver may replace a differing file */
+	/* DONE for a directory that was there before: a DIGEST may follow
+	 * (only sent when both sides announced BTS_CAP_DIGEST). */
+	BTS_RF_EXISTED = 1u << 2,
 };
 /* START flags. */
 enum { BTS_SF_ABANDON = 1u << 0 }; /* the sender gives this entry up */
@@ -156,6 +162,7 @@ ssize_t bts_enc_end(uint8_t *buf, size_t cap, const struct bts_end *m);
 ssize_t bts_enc_result(uint8_t *buf, size_t cap, const struct bts_result *m);
 ssize_t bts_enc_bye(uint8_t *buf, size_t cap);
 ssize_t bts_enc_error(uint8_t *buf, size_t cap, const struct bts_error *m);
+ssize_t bts_enc_digest(uint8_t *buf, size_t cap, const uint8_t md[BTS_SHA256_LEN]);
 
 /* Decoders take the payload (after the header). 0 or -BTS_EPROTO
  * (-BTS_EVERSION for a HELLO of another major version). */
@@ -166,5 +173,6 @@ int bts_dec_start(const uint8_t *p, size_t len, struct bts_start *m);
 int bts_dec_end(const uint8_t *p, size_t len, struct bts_end *m);
 int bts_dec_result(const uint8_t *p, size_t len, struct bts_result *m);
 int bts_dec_error(const uint8_t *p, size_t len, struct bts_error *m);
+int bts_dec_digest(const uint8_t *p, size_t len, uint8_t md[BTS_SHA256_LEN]);
 
 #endif

@@ -203,10 +203,29 @@ int bts_dec_reply(const uint8_t *p, size_t len, struct bts_reply *m)
 	m->code = get32(p + 4);
 	m->offset = get64(p + 8);
 	memcpy(m->hash, p + 16, BTS_SHA256_LEN);
-	if (m->action > BTS_R_REFUSE || m->flags & ~(unsigned)(BTS_RF_FINAL | BTS_RF_REPLACE))
+	if (m->action > BTS_R_REFUSE ||
+	    m->flags & ~(unsigned)(BTS_RF_FINAL | BTS_RF_REPLACE | BTS_RF_EXISTED))
 		return -BTS_EPROTO;
 	if ((m->action == BTS_R_REFUSE) != (m->code != BTS_W_OK))
 		return -BTS_EPROTO;
+	return 0;
+}
+
+ssize_t bts_enc_digest(uint8_t *buf, size_t cap, const uint8_t md[BTS_SHA256_LEN])
+{
+	uint8_t *p = begin(buf, cap, BTS_F_DIGEST, BTS_SHA256_LEN);
+
+	if (!p)
+		return -BTS_ETOOBIG;
+	memcpy(p, md, BTS_SHA256_LEN);
+	return BTS_FRAME_HDR + BTS_SHA256_LEN;
+}
+
+int bts_dec_digest(const uint8_t *p, size_t len, uint8_t md[BTS_SHA256_LEN])
+{
+	if (len != BTS_SHA256_LEN)
+		return -BTS_EPROTO;
+	memcpy(md, p, BTS_SHA256_LEN);
 	return 0;
 }
 

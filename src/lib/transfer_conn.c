@@ -298,6 +298,13 @@ int xc_recv(struct xconn *c, uint8_t *type, const uint8_t **payload, size_t *len
 	return 0;
 }
 
+int xtree_budget_ms(const struct xconn *c)
+{
+	int ms = c->timeout_ms / 4;
+
+	return ms < 30000 ? (ms > 0 ? ms : 1) : 30000;
+}
+
 int xc_pending(struct xconn *c)
 {
 	int ev;

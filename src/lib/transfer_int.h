@@ -50,6 +50,22 @@ int xc_pending(struct xconn *c);
 void xc_send_error(struct xconn *c, int err, const char *msg);
 /* Check the stop flag: -BTS_EINTERRUPTED when set. */
 int xc_stopped(const struct xconn *c);
+/* The digest of the tree under directory dfd (see treedigest.c), read
+ * through buf. Returns 0 with md and the counts set; 1 when the tree
+ * cannot be summed up (an entry the protocol does not carry, an unreadable
+ * or changing file, too deep, or more than budget_ms of work, 0 = no
+ * limit): the entries then go one by one and say what is wrong;
+ * -BTS_EINTERRUPTED when *stop was set; or -ENOMEM. */
+#define XTREE_MAX_DEPTH 128
+struct xtree_counts {
+	uint64_t files, dirs, symlinks, bytes;
+};
+int xtree_digest(int dfd, uint8_t *buf, size_t cap, const volatile sig_atomic_t *stop,
+		 int budget_ms, uint8_t md[BTS_SHA256_LEN], struct xtree_counts *n);
+/* How long either side may spend on a digest: well inside the other
+ * side's idle timeout, which is waiting meanwhile. */
+int xtree_budget_ms(const struct xconn *c);
+
 /* Emit an event if the caller asked for them. */
 void xc_event(const struct bts_xfer_opts *o, enum bts_event_kind kind, const char *path,
 	      uint64_t done, uint64_t total, int how, int err, bool remote);

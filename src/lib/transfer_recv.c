@@ -45,6 +45,8 @@ struct rsess {
 	struct dirmeta *dirs;
 	size_t ndirs, capdirs;
 	bool told;               /* we sent an ERROR frame */
+	bool peer_digest;        /* the sender announced BTS_CAP_DIGEST */
+	char *digest_dir;        /* the existing directory a DIGEST may be for */
 	int fatal_err;
 	char first_path[PATH_MAX];
 };
@@ -239,10 +241,14 @@ static int add_dirmeta(struct rsess *r)
 static int recv_dir(struct rsess *r, int pfd, const char *base)
 {
 	struct stat st;
+	bool existed = false;
 	int err;
 
-	if (mkdirat(pfd, base, 0700) < 0 && errno != EEXIST)
-		return refuse(r, -errno);
+	if (mkdirat(pfd, base, 0700) < 0) {
+		if (errno != EEXIST)
+			return refuse(r, -errno);
+		existed = true;
+	}
 	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return refuse(r, -errno);
 	if (!S_ISDIR(st.st_mode))
@@ -252,7 +258,51 @@ static int recv_dir(struct rsess *r, int pfd, const char *base)
 		return fatal(r, err, true);
 	r->st->dirs++;
 	xc_event(r->o, BTS_EV_DONE, r->offer.path, 0, 0, BTS_HOW_NEW, 0, false);
+	if (existed && r->peer_digest) {
+		/* The sender may follow up with the digest of its tree. */
+		free(r->digest_dir);
+		r->digest_dir = strdup(r->offer.path);
+		if (!r->digest_dir)
+			return fatal(r, -ENOMEM, true);
+		return reply(r, BTS_R_DONE, BTS_RF_EXISTED, 0, 0, NULL);
+	}
 	return reply(r, BTS_R_DONE, 0, 0, 0, NULL);
+}
+
+/* DIGEST for the directory just offered: compare with ours. Same: the
+ * sender skips the whole tree (HAVE, final). Different, or we cannot tell
+ * in time: NEED, and the entries come one by one. */
+static int handle_digest(struct rsess *r, const uint8_t *p, size_t len)
+{
+	uint8_t theirs[BTS_SHA256_LEN], ours[BTS_SHA256_LEN];
+	struct xtree_counts n;
+	const char *base;
+	int pfd, fd, err = 1;
+
+	if (!r->digest_dir || bts_dec_digest(p, len, theirs) < 0)
+		return fatal(r, -BTS_EPROTO, true);
+	snprintf(r->offer.path, sizeof(r->offer.path), "%s", r->digest_dir);
+	free(r->digest_dir);
+	r->digest_dir = NULL;
+	pfd = open_parent(r, r->offer.path, &base);
+	if (pfd >= 0) {
+		fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			err = xtree_digest(fd, r->wbuf, WBUF_SIZE, r->o->stop,
+					   xtree_budget_ms(&r->c), ours, &n);
+			close(fd);
+		}
+		close(pfd);
+	}
+	if (err < 0)
+		return fatal(r, err, true);
+	if (err > 0 || memcmp(ours, theirs, sizeof(ours)))
+		return reply(r, BTS_R_NEED, 0, 0, 0, NULL);
+	r->st->skipped += n.files;
+	r->st->dirs += n.dirs;
+	r->st->symlinks += n.symlinks;
+	xc_event(r->o, BTS_EV_DONE, r->offer.path, n.bytes, n.bytes, BTS_HOW_IDENTICAL, 0, false);
+	return reply(r, BTS_R_HAVE, BTS_RF_FINAL, 0, 0, NULL);
 }
 
 static bool may_replace(const struct rsess *r)
@@ -699,6 +749,7 @@ int bts_recv_session(const struct bts_link *link, const struct bts_xfer_opts *o,
 	/* The sender's frames must fit what it said it accepts too. */
 	if (h.max_payload < r->c.max_out)
 		r->c.max_out = h.max_payload;
+	r->peer_digest = h.caps & BTS_CAP_DIGEST;
 	h.version = BTS_PROTO_VERSION;
 	h.caps = BTS_CAPS_ALL;
 	h.max_payload = (uint32_t)r->c.max_in;
@@ -714,6 +765,15 @@ int bts_recv_session(const struct bts_link *link, const struct bts_xfer_opts *o,
 				      err == -BTS_EINTERRUPTED);
 			break;
 		}
+		if (type == BTS_F_DIGEST) {
+			err = handle_digest(r, p, len);
+			if (err < 0)
+				break;
+			continue;
+		}
+		/* A DIGEST may only follow the REPLY to its directory. */
+		free(r->digest_dir);
+		r->digest_dir = NULL;
 		if (type == BTS_F_OFFER) {
 			r->offer.path[0] = '\0';
 			err = handle_offer(r, p, len);
@@ -747,6 +807,7 @@ out:
 			snprintf(errpath, errpath_size, "%s", r->first_path);
 	}
 	st->ns = bts_now_ns() - t0;
+	free(r->digest_dir);
 	for (size_t i = 0; i < r->ndirs; i++)
 		free(r->dirs[i].path);
 	free(r->dirs);

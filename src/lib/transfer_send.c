@@ -424,6 +424,41 @@ static int entry_failed(struct bts_sender *s, int err, bool local)
 	return s->alive ? 0 : err;
 }
 
+/* The receiver already has this directory: offer the digest of our tree
+ * under it. Returns 1 when the receiver's is the same (nothing more to
+ * send), 0 to go on entry by entry, or a fatal error. */
+static int same_tree(struct bts_sender *s, int dfd)
+{
+	uint8_t md[BTS_SHA256_LEN];
+	struct xtree_counts n;
+	struct bts_reply r;
+	const uint8_t *p;
+	size_t len;
+	int err;
+
+	err = xtree_digest(dfd, s->dbuf, s->dcap, s->o.stop, xtree_budget_ms(&s->c), md, &n);
+	if (err < 0)
+		return fatal(s, err, true);
+	if (err > 0)
+		return 0; /* cannot tell: one by one */
+	err = xc_send_fbuf(&s->c, bts_enc_digest(s->c.fbuf, s->c.fcap, md));
+	if (err < 0)
+		return fatal(s, err, false);
+	err = recv_ctl(s, BTS_F_REPLY, &p, &len);
+	if (err < 0)
+		return err;
+	if (bts_dec_reply(p, len, &r) < 0 ||
+	    (r.action != BTS_R_HAVE && r.action != BTS_R_NEED))
+		return fatal(s, -BTS_EPROTO, true);
+	if (r.action == BTS_R_NEED)
+		return 0;
+	s->st.skipped += n.files;
+	s->st.dirs += n.dirs;
+	s->st.symlinks += n.symlinks;
+	xc_event(&s->o, BTS_EV_DONE, s->rel, n.bytes, n.bytes, BTS_HOW_IDENTICAL, 0, false);
+	return 1;
+}
+
 static int send_tree(struct bts_sender *s, int dfd, const struct stat *st, int depth)
 {
 	struct bts_reply r;
@@ -448,6 +483,13 @@ static int send_tree(struct bts_sender *s, int dfd, const struct stat *st, int d
 	}
 	s->st.dirs++;
 	xc_event(&s->o, BTS_EV_DONE, s->rel, 0, 0, BTS_HOW_NEW, 0, false);
+	if ((r.flags & BTS_RF_EXISTED) && (s->peer_caps & BTS_CAP_DIGEST)) {
+		err = same_tree(s, dfd);
+		if (err != 0) {
+			close(dfd);
+			return err < 0 ? err : 0;
+		}
+	}
 	d = fdopendir(dfd);
 	if (!d) {
 		close(dfd);

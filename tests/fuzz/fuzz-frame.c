@@ -74,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 4:
 		bts_dec_start(p, len, &m.s);
 		bts_dec_end(p, len, &m.e);
+		bts_dec_digest(p, len, m.e.hash);
 		break;
 	case 5:
 		bts_dec_result(p, len, &m.res);

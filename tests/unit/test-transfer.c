@@ -250,12 +250,36 @@ static void test_tree_incremental(void **st)
 	assert_int_equal(stat(p2, &b), 0);
 	assert_int_equal(a.st_mtim.tv_sec, b.st_mtim.tv_sec);
 
-	/* Unchanged: no file data at all. */
+	/* Unchanged: no file data at all, and one digest for the whole
+	 * tree instead of an offer per entry: HELLO both ways, the top
+	 * directory's OFFER and REPLY, DIGEST and REPLY, BYE both ways. */
 	assert_int_equal(send_paths(BTS_RFCOMM, NULL, false, &s, &rs, 1, "tree"), 0);
 	assert_int_equal(rs, 0);
 	assert_int_equal(s.data_bytes, 0);
 	assert_int_equal(s.skipped, 3);
 	assert_int_equal(s.files, 0);
+	assert_int_equal(s.dirs, 5);
+	assert_int_equal(s.symlinks, 2);
+	assert_int_equal(s.wire_tx, 20 + (4 + 30 + 4) + 36 + 4);
+	assert_int_equal(s.wire_rx, 20 + 52 + 52 + 4);
+	/* The same over L2CAP. */
+	assert_int_equal(send_paths(BTS_L2CAP, NULL, false, &s, &rs, 1, "tree"), 0);
+	assert_int_equal(rs, 0);
+	assert_int_equal(s.skipped, 3);
+	assert_int_equal(s.wire_tx, 20 + (4 + 30 + 4) + 36 + 4);
+
+	/* A mode change alone is a difference: entries go one by one and
+	 * the file is found identical by its hash, unchanged subtrees by
+	 * their digests. */
+	sh("chmod 0640 %s/tree/top", src);
+	assert_int_equal(send_paths(BTS_RFCOMM, NULL, false, &s, &rs, 1, "tree"), 0);
+	assert_int_equal(rs, 0);
+	assert_int_equal(s.data_bytes, 0);
+	assert_int_equal(s.skipped, 3);
+	assert_true(s.wire_tx > 20 + (4 + 30 + 4) + 36 + 4);
+	/* The receiver took the new mode: one digest again. */
+	assert_int_equal(send_paths(BTS_RFCOMM, NULL, false, &s, &rs, 1, "tree"), 0);
+	assert_int_equal(s.wire_tx, 20 + (4 + 30 + 4) + 36 + 4);
 
 	/* One file changed, same size: without --sync it is refused... */
 	make_file("tree/a/mid", 70000, 99);
