@@ -27,7 +27,8 @@ enum {
 	BTS_PUMP_CRLF_OUT = 1 << 1,  /* turn "\n" into "\r\n" on the way through */
 	BTS_PUMP_CRLF_IN = 1 << 2,   /* turn "\r\n" into "\n" on the way through */
 	BTS_PUMP_PTY_IN = 1 << 3,    /* in is a pty master: EIO means EOF */
-	BTS_PUMP_RESET_EOF = 1 << 4, /* ECONNRESET on in means EOF (peer closed) */
+	BTS_PUMP_RESET_EOF = 1 << 4, /* ECONNRESET on in means EOF (peer closed),
+				      * once the data still queued is read */
 };
 
 struct bts_pump {
@@ -39,6 +40,7 @@ struct bts_pump {
 	size_t off, len;  /* pending data: buf[off .. off+len) */
 	bool eof;         /* in reached EOF (or reset, see flags) */
 	bool cr_pending;  /* CRLF_IN: a '\r' held back waiting for the next byte */
+	bool reset;       /* RESET_EOF: ECONNRESET seen, reading what is left */
 	int rerr;         /* read error (-errno), 0 if none */
 	int werr;         /* write error (-errno), 0 if none */
 	uint64_t bytes_in;  /* bytes read from in */

@@ -40,6 +40,9 @@ struct bts_sockopts {
 	enum bts_l2cap_mode l2cap_mode;
 	uint16_t mtu;           /* L2CAP incoming MTU to ask for; 0 = default */
 	int connect_timeout_ms; /* 0 = kernel default; <0 = no limit */
+	/* bts_connect() gives up with -EINTR when a signal arrives while
+	 * this is set (NULL: it waits on). */
+	const volatile sig_atomic_t *stop;
 };
 
 /* A connected link. */

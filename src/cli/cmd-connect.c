@@ -326,6 +326,7 @@ static int run(struct cli *cli, void *st, int argc, char **argv)
 	cli_debug(cli, 1, "connecting to %s %s %u", abuf,
 		  proto == BTS_L2CAP ? "PSM" : "channel", port);
 	s->so.connect_timeout_ms = (int)s->timeout_s * 1000;
+	s->so.stop = &cli_stop_signal;
 	err = bts_connect(&cli->adapter.addr, &addr, proto, port, &s->so, &link);
 	if (err < 0) {
 		if (cli_stop_signal)

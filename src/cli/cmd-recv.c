@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,24 @@ static int open_outdir(struct cli *cli, const char *dir, int *fd)
 	return 0;
 }
 
+/* --raw -o FILE: the file is created only when a peer connects, so check
+ * now that its directory can be written, rather than after taking the
+ * peer's link. */
+static int check_raw_dir(struct cli *cli, const char *path)
+{
+	char *dup = strdup(path);
+	const char *dir;
+	int status = 0;
+
+	if (!dup)
+		return cli_error(cli, -ENOMEM, NULL);
+	dir = dirname(dup);
+	if (access(dir, W_OK) < 0)
+		status = cli_error(cli, -errno, "output directory '%s'", dir);
+	free(dup);
+	return status;
+}
+
 /* --raw -o FILE: into a temporary file next to it, renamed when the peer
  * has closed the link (no verification is possible without the protocol). */
 static int raw_session(struct cli *cli, const struct recv_state *s, const struct bts_link *link,
@@ -245,6 +264,27 @@ static int raw_session(struct cli *cli, const struct recv_state *s, const struct
 	}
 	(void)cli;
 	return err;
+}
+
+/* Wait for a sender. bts_accept() restarts accept() after a signal, so
+ * wait in poll() first and look at the stop flag at least once a second
+ * (a signal between the look and poll() is not lost for long). */
+static int wait_sender(int lfd, enum bts_proto proto, struct bts_link *link)
+{
+	memset(link, 0, sizeof(*link));
+	link->fd = -1;
+	for (;;) {
+		struct pollfd p = { .fd = lfd, .events = POLLIN };
+		int r;
+
+		if (cli_stop_signal)
+			return -EINTR;
+		r = poll(&p, 1, 1000);
+		if (r > 0)
+			return bts_accept(lfd, proto, link);
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
 }
 
 static void advertise(struct cli *cli, const struct recv_state *s, uint16_t port,
@@ -302,6 +342,11 @@ static int run(struct cli *cli, void *state, int argc, char **argv)
 		if (status)
 			return status;
 	}
+	if (s->raw && !to_stdout) {
+		status = check_raw_dir(cli, s->output);
+		if (status)
+			return status;
+	}
 	if (proto == BTS_L2CAP)
 		so.mtu = (uint16_t)(s->mtu ? s->mtu : RECV_L2CAP_MTU);
 	cli_catch_signals();
@@ -333,7 +378,7 @@ static int run(struct cli *cli, void *state, int argc, char **argv)
 		struct xui u;
 		int err;
 
-		err = bts_accept(lfd, proto, &link);
+		err = wait_sender(lfd, proto, &link);
 		if (err < 0) {
 			if (cli_stop_signal) {
 				/* Stopping a --keep-open receiver between transfers is
@@ -363,6 +408,11 @@ static int run(struct cli *cli, void *state, int argc, char **argv)
 			err = bts_recv_session(&link, &o, &st, errpath, sizeof(errpath));
 		close(link.fd);
 		xui_clear(&u);
+		err = xui_local_cause(cli, err);
+		/* "Interrupted" that is not ours is the sender's: for this side
+		 * the link is gone, and the partial file waits for a resume. */
+		status = err == -BTS_EINTERRUPTED && !cli_stop_signal ? BTS_EXIT_LINKLOST
+								   : xui_exit_status(err);
 		if (err < 0) {
 			char why[256];
 			bool entry = u.failed_reported &&
@@ -370,17 +420,17 @@ static int run(struct cli *cli, void *state, int argc, char **argv)
 				      err == -BTS_EREFUSED || err == -ENOSPC || err == -BTS_ECHECKSUM);
 
 			if (!entry) {
-				xui_reason(err, false, why, sizeof(why));
+				xui_reason(err, err == -BTS_EINTERRUPTED && !cli_stop_signal, why, sizeof(why));
 				if (errpath[0])
 					cli_warn(cli, "%s: '%s': %s", peer, errpath, why);
 				else
 					cli_warn(cli, "%s: %s", peer, why);
 			}
-			if (cli_exit_status(err) == BTS_EXIT_LINKLOST && !s->raw)
+			if ((status == BTS_EXIT_LINKLOST || status == BTS_EXIT_UNAVAILABLE) && !s->raw &&
+			    errpath[0])
 				cli_warn(cli, "the partial file is kept: the next send resumes it");
 		}
 		xui_summary(cli, summary, "recv", &st, peer, err);
-		status = cli_exit_status(err);
 		if (!s->keep_open || cli_stop_signal)
 			break;
 	}

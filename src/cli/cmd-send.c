@@ -146,7 +146,8 @@ static int connect_peer(struct cli *cli, const struct send_state *s, const char 
 			struct bts_link *link)
 {
 	struct bts_sockopts so = { .security = s->security, .mtu = (uint16_t)s->mtu, .l2cap_mode = s->l2mode,
-				   .connect_timeout_ms = 20000 };
+				   .connect_timeout_ms = 20000,
+				   .stop = &cli_stop_signal };
 	struct bts_resolve_opts ro = { .dev_id = cli->adapter.dev_id, .src = &cli->adapter.addr,
 				       .timeout_ms = 15000, .use_cache = true };
 	enum bts_proto proto = s->l2cap ? BTS_L2CAP : BTS_RFCOMM;
@@ -174,6 +175,8 @@ static int connect_peer(struct cli *cli, const struct send_state *s, const char 
 	ro.proto = proto;
 	ro.service = &uuid;
 	err = bts_peer_resolve(&spec, &ro, &addr, &port);
+	if (err < 0 && cli_stop_signal)
+		return BTS_EXIT_INTERRUPTED; /* Ctrl-C during the SDP search or name inquiry */
 	if (err < 0) {
 		if (err == -BTS_ENOSERVICE || err == -BTS_ENOSDP)
 			return cli_error(cli, err, "'%s': no %s service found over SDP (is 'btsync recv%s' running there? "
@@ -184,6 +187,8 @@ static int connect_peer(struct cli *cli, const struct send_state *s, const char 
 	bts_addr_str(&addr, a);
 	cli_debug(cli, 1, "connecting to %s %s %u", a, s->l2cap ? "PSM" : "channel", port);
 	err = bts_connect(&cli->adapter.addr, &addr, proto, port, &so, link);
+	if (err < 0 && cli_stop_signal)
+		return BTS_EXIT_INTERRUPTED;
 	if (err < 0)
 		return cli_error(cli, err, "connect to %s %s %u", a, s->l2cap ? "PSM" : "channel", port);
 	cli_debug(cli, 1, "connected (chunk %zu bytes)", bts_link_chunk(link));
@@ -245,10 +250,11 @@ static int run(struct cli *cli, void *state, int argc, char **argv)
 			close(fd);
 		close(link.fd);
 		xui_clear(&u);
+		err = xui_local_cause(cli, err);
 		if (err < 0)
 			report(cli, &u, err, argv[1], false);
 		xui_summary(cli, stdout, "send", &st, peer, err);
-		return cli_exit_status(err);
+		return xui_exit_status(err);
 	}
 
 	err = bts_send_open(&link, &o, &snd);
@@ -267,6 +273,7 @@ static int run(struct cli *cli, void *state, int argc, char **argv)
 			err = bts_send_path(snd, argv[i]);
 		if (err == 0)
 			continue;
+		err = xui_local_cause(cli, err);
 		if (!first)
 			first = err;
 		if (!bts_send_alive(snd)) {
@@ -281,6 +288,7 @@ static int run(struct cli *cli, void *state, int argc, char **argv)
 	if (bts_send_alive(snd)) {
 		err = bts_send_close(snd);
 		if (err < 0) {
+			err = xui_local_cause(cli, err);
 			if (!first)
 				first = err;
 			report(cli, &u, err, NULL, bts_send_peer_msg(snd)[0]);
@@ -295,7 +303,11 @@ static int run(struct cli *cli, void *state, int argc, char **argv)
 	 * entry, a peer refusal (5), unlike "no space" (73). */
 	if (first == -BTS_EEXIST)
 		return BTS_EXIT_PEER;
-	return cli_exit_status(first);
+	/* "Interrupted" that is not ours is the receiver's: for this side
+	 * the link is gone, and a new send resumes (4, not 130). */
+	if (first == -BTS_EINTERRUPTED && !cli_stop_signal)
+		return BTS_EXIT_LINKLOST;
+	return xui_exit_status(first);
 }
 
 const struct cmd cmd_send = {

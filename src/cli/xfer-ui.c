@@ -4,8 +4,10 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "btsync/adapter.h"
 #include "btsync/error.h"
 #include "btsync/util.h"
 #include "xfer-ui.h"
@@ -150,7 +152,8 @@ const char *xui_reason(int err, bool remote, char *buf, size_t size)
 		char detail[64];
 
 		snprintf(detail, sizeof(detail), "%s", bts_strerror(err));
-		detail[0] = (char)tolower((unsigned char)detail[0]);
+		if (err != -BTS_ELINKLOST) /* keep "Bluetooth" capitalised */
+			detail[0] = (char)tolower((unsigned char)detail[0]);
 		if (err == -BTS_ELINKLOST)
 			snprintf(buf, size, "%s (the peer closed the link or went out of range)",
 				 detail);
@@ -158,11 +161,66 @@ const char *xui_reason(int err, bool remote, char *buf, size_t size)
 			snprintf(buf, size, "Bluetooth link lost (%s)", detail);
 		break;
 	}
+	case BTS_EADAPTERDOWN:
+		snprintf(buf, size, "link lost: this machine's Bluetooth adapter went down");
+		break;
+	case BTS_ENOADAPTER:
+		snprintf(buf, size, "link lost: this machine's Bluetooth adapter went away");
+		break;
+	case BTS_ERFKILL:
+		snprintf(buf, size, "link lost: this machine's Bluetooth adapter was blocked by rfkill");
+		break;
+	case BTS_EINTERRUPTED:
+		snprintf(buf, size, remote ? "the peer was stopped (send again to resume)" : "interrupted");
+		break;
+	case ETIMEDOUT:
+		snprintf(buf, size, "timed out: nothing from the peer for --timeout seconds (out of range, or stuck)");
+		break;
 	default:
 		snprintf(buf, size, "%s%s", who, bts_strerror(err));
 		break;
 	}
 	return buf;
+}
+
+/* Is the adapter this command opened still there and up? 0, or the
+ * adapter error. */
+static int adapter_state(const struct cli *cli)
+{
+	struct bts_adapter a;
+	char spec[16];
+	int r;
+
+	snprintf(spec, sizeof(spec), "hci%d", cli->adapter.dev_id);
+	r = bts_adapter_open(spec, &a);
+	if (r == 0 && bacmp(&a.addr, &cli->adapter.addr))
+		return -BTS_ENOADAPTER; /* another controller took its index */
+	if (r == -BTS_EADAPTERDOWN || r == -BTS_ERFKILL || r == -BTS_ENOADAPTER)
+		return r;
+	return 0;
+}
+
+int xui_local_cause(struct cli *cli, int err)
+{
+	int r;
+
+	if (xui_exit_status(err) != BTS_EXIT_LINKLOST || cli->adapter.dev_id < 0)
+		return err;
+	r = adapter_state(cli);
+	if (r == 0) {
+		/* The kernel may fail the sockets before it marks the adapter
+		 * down or removes it: look again a moment later. */
+		struct timespec pause = { .tv_sec = 0, .tv_nsec = 300 * 1000 * 1000 };
+
+		nanosleep(&pause, NULL);
+		r = adapter_state(cli);
+	}
+	return r < 0 ? r : err;
+}
+
+int xui_exit_status(int err)
+{
+	return err == -ETIMEDOUT ? BTS_EXIT_LINKLOST : cli_exit_status(err);
 }
 
 void xui_summary(struct cli *cli, FILE *f, const char *role, const struct bts_xfer_stats *st,

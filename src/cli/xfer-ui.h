@@ -34,6 +34,14 @@ void xui_summary(struct cli *cli, FILE *f, const char *role, const struct bts_xf
 		 const char *peer, int err);
 /* A reason for an error the peer reported, with a hint when there is one. */
 const char *xui_reason(int err, bool remote, char *buf, size_t size);
+/* Exit status for an error of a session under way: as cli_exit_status(),
+ * except that a timeout (the peer silent for --timeout, or the kernel's
+ * supervision timeout) is a lost link (4), not a failed connect (3). */
+int xui_exit_status(int err);
+/* For a session error that means a lost link: when it was this machine's
+ * own adapter that went away (down, blocked, removed), that adapter error
+ * (exit status 69, and a message that says so); else err unchanged. */
+int xui_local_cause(struct cli *cli, int err);
 /* "64M", "1G", "4096", "10k": bytes, strictly. 0 or -BTS_EBADARG. */
 int xui_parse_size(const char *s, uint64_t *out);
 

@@ -92,11 +92,21 @@ static int do_read(struct bts_pump *p)
 	do
 		n = read(p->in, p->buf, want);
 	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == ECONNRESET && (p->flags & BTS_PUMP_RESET_EOF) && !p->reset) {
+		/* An L2CAP socket reports the peer's disconnection before
+		 * the packets still queued (the kernel hands out a pending
+		 * socket error first, and clears it): read on, and only an
+		 * empty queue is the end. Seen when the peer sends and hangs
+		 * up before we got to read, e.g. with btsync under valgrind. */
+		p->reset = true;
+		do
+			n = read(p->in, p->buf, want);
+		while (n < 0 && errno == EINTR);
+	}
 	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
+		if ((errno == EAGAIN || errno == EWOULDBLOCK) && !p->reset)
 			return 0;
-		if ((errno == EIO && (p->flags & BTS_PUMP_PTY_IN)) ||
-		    (errno == ECONNRESET && (p->flags & BTS_PUMP_RESET_EOF)))
+		if ((errno == EIO && (p->flags & BTS_PUMP_PTY_IN)) || p->reset)
 			n = 0;
 		else {
 			p->rerr = -errno;

@@ -139,7 +139,7 @@ static int fill_link(int fd, enum bts_proto proto, struct bts_link *link)
 	return 0;
 }
 
-static int wait_connected(int fd, int timeout_ms)
+static int wait_connected(int fd, int timeout_ms, const volatile sig_atomic_t *stop)
 {
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
 	int err = 0, r;
@@ -147,7 +147,7 @@ static int wait_connected(int fd, int timeout_ms)
 
 	do
 		r = poll(&p, 1, timeout_ms);
-	while (r < 0 && errno == EINTR);
+	while (r < 0 && errno == EINTR && !(stop && *stop));
 	if (r < 0)
 		return -errno;
 	if (r == 0)
@@ -206,14 +206,14 @@ int bts_connect(const bdaddr_t *src, const bdaddr_t *dst, enum bts_proto proto,
 				err = -errno;
 				goto fail;
 			}
-			err = wait_connected(fd, opts->connect_timeout_ms);
+			err = wait_connected(fd, opts->connect_timeout_ms, opts->stop);
 			if (err < 0)
 				goto fail;
 		}
 		fcntl(fd, F_SETFL, fl);
 	} else {
 		while (connect(fd, &a.sa, alen) < 0) {
-			if (errno != EINTR) {
+			if (errno != EINTR || (opts->stop && *opts->stop)) {
 				err = -errno;
 				goto fail;
 			}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -27,21 +28,58 @@
  * of each ~1 KB RFCOMM packet as it arrives: under emulation the
  * system calls were most of the receiver's CPU time. */
 #define RX_TICK_MS 500
+
+/* A write into a full send buffer blocks for at most TX_TICK_MS
+ * (SO_SNDTIMEO) before the sender looks whether the peer is still
+ * taking data: the --timeout is counted from the peer's last sign of
+ * life, not restarted by every partial write. */
+#define TX_TICK_MS 1000
 #define RAW_GATHER (16 * 1024)
 
-static void set_rx_tick(int fd, int timeout_ms)
+static void set_tick(int fd, int opt, int timeout_ms, int tick_ms)
 {
-	int ms = timeout_ms < RX_TICK_MS ? timeout_ms : RX_TICK_MS;
+	int ms = timeout_ms < tick_ms ? timeout_ms : tick_ms;
 	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
 
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof(tv));
+}
+
+/* Free room in the socket's send buffer (TIOCOUTQ on a Bluetooth socket:
+ * sndbuf minus what is still allocated to queued data), or -1. It grows
+ * only when the link layer lets go of data we queued: RFCOMM when the
+ * peer's credits let it out, ERTM when the peer acknowledges. */
+static int send_room(int fd)
+{
+	int room;
+
+	return ioctl(fd, TIOCOUTQ, &room) == 0 ? room : -1;
+}
+
+static void note_alive(struct xconn *c)
+{
+	c->alive_ns = bts_now_ns();
+}
+
+/* Has the peer shown no sign of life for the timeout? A peer that takes
+ * our data slowly (a full buffer that drains) is alive; one that neither
+ * sends nor takes anything is silent. The clock starts when a read or
+ * write begins to wait (our own work in between, hashing or fsync, is
+ * not the peer's silence), and every byte that goes in or out, and room
+ * freed in the send buffer, sets it back. */
+static bool xc_peer_silent(struct xconn *c)
+{
+	int room = send_room(c->fd);
+
+	if (room > c->sndroom)
+		note_alive(c);
+	if (room >= 0)
+		c->sndroom = room;
+	return bts_now_ns() - c->alive_ns >= (uint64_t)c->timeout_ms * 1000000u;
 }
 
 int xc_init(struct xconn *c, const struct bts_link *link, const struct bts_xfer_opts *o,
 	    struct bts_xfer_stats *st)
 {
-	struct timeval tv;
-
 	memset(c, 0, sizeof(*c));
 	c->fd = link->fd;
 	c->proto = link->proto;
@@ -63,10 +101,10 @@ int xc_init(struct xconn *c, const struct bts_link *link, const struct bts_xfer_
 		c->max_in = link->imtu - BTS_FRAME_HDR;
 	c->max_out = bts_link_chunk(link) - BTS_FRAME_HDR;
 	/* A peer that stops reading must not block a write for ever. */
-	tv.tv_sec = c->timeout_ms / 1000;
-	tv.tv_usec = (c->timeout_ms % 1000) * 1000;
-	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	set_rx_tick(c->fd, c->timeout_ms);
+	set_tick(c->fd, SO_SNDTIMEO, c->timeout_ms, TX_TICK_MS);
+	set_tick(c->fd, SO_RCVTIMEO, c->timeout_ms, RX_TICK_MS);
+	c->sndroom = send_room(c->fd);
+	note_alive(c);
 	return 0;
 }
 
@@ -94,13 +132,6 @@ void xc_event(const struct bts_xfer_opts *o, enum bts_event_kind kind, const cha
 		o->event(&ev, o->ud);
 }
 
-static int link_err(int e)
-{
-	if (e == EAGAIN || e == EWOULDBLOCK)
-		return -ETIMEDOUT;
-	return -e;
-}
-
 static int send_iov(struct xconn *c, struct iovec *iov, int n)
 {
 	struct msghdr mh;
@@ -111,19 +142,23 @@ static int send_iov(struct xconn *c, struct iovec *iov, int n)
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_iov = iov;
 	mh.msg_iovlen = (size_t)n;
+	note_alive(c);
 	while (total) {
 		ssize_t w = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
 
 		if (w < 0) {
-			if (errno == EINTR) {
+			if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) {
 				if (xc_stopped(c))
 					return -BTS_EINTERRUPTED;
+				if (errno != EINTR && xc_peer_silent(c))
+					return -ETIMEDOUT;
 				continue;
 			}
-			return link_err(errno);
+			return -errno;
 		}
 		c->st->wire_tx += (uint64_t)w;
 		total -= (size_t)w;
+		note_alive(c); /* there was room: the link took data */
 		/* A stream socket may take part of it: skip what went. */
 		while (w > 0 && mh.msg_iovlen) {
 			if ((size_t)w >= mh.msg_iov->iov_len) {
@@ -200,14 +235,20 @@ static int wait_readable(struct xconn *c, int timeout_ms)
  * when hung up, -ETIMEDOUT after timeout_ms without a byte. */
 static ssize_t read_some(struct xconn *c, void *buf, size_t len, bool waitall)
 {
-	int waited = 0;
-
+	note_alive(c);
 	for (;;) {
-		ssize_t n = recv(c->fd, buf, len, waitall ? MSG_WAITALL : 0);
+		ssize_t n;
 		int ev;
 
+		/* Look before every read, not only after EINTR: a signal that
+		 * lands while a read is copying data cuts it short and the read
+		 * returns those bytes, so a busy transfer would never see it. */
+		if (xc_stopped(c))
+			return -BTS_EINTERRUPTED;
+		n = recv(c->fd, buf, len, waitall ? MSG_WAITALL : 0);
 		if (n > 0) {
 			c->st->wire_rx += (uint64_t)n;
+			note_alive(c);
 			return n;
 		}
 		if (n == 0)
@@ -234,8 +275,7 @@ static ssize_t read_some(struct xconn *c, void *buf, size_t len, bool waitall)
 		}
 		if (ev)
 			continue;
-		waited += RX_TICK_MS;
-		if (waited >= c->timeout_ms)
+		if (xc_peer_silent(c))
 			return -ETIMEDOUT;
 	}
 }

@@ -97,7 +97,8 @@ static int list_names(int dfd, struct names *l)
 		names_free(l);
 		return err;
 	}
-	qsort(l->v, l->n, sizeof(*l->v), cmp_names);
+	if (l->n > 1) /* an empty directory has no array (qsort wants one) */
+		qsort(l->v, l->n, sizeof(*l->v), cmp_names);
 	return 0;
 }
 

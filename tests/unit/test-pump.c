@@ -16,6 +16,23 @@
 
 #include "btsync/pump.h"
 
+/* wrap: read */
+/* The next read() on this descriptor fails with ECONNRESET, as an L2CAP
+ * socket's first read does when the peer disconnected after sending. */
+static int reset_fd = -1;
+
+ssize_t __real_read(int fd, void *b, size_t n);
+ssize_t __wrap_read(int fd, void *b, size_t n);
+ssize_t __wrap_read(int fd, void *b, size_t n)
+{
+	if (fd >= 0 && fd == reset_fd) {
+		reset_fd = -1;
+		errno = ECONNRESET;
+		return -1;
+	}
+	return __real_read(fd, b, n);
+}
+
 static char buf[4096];
 
 /* Run the pump until in is drained (blocking fds are fine: the test
@@ -157,6 +174,51 @@ static void test_errors(void **st)
 	close(a[0]); close(a[1]);
 }
 
+/* The peer sent two packets and hung up before we read: the socket says
+ * ECONNRESET first, then still has both packets. Nothing may be lost. */
+static void test_reset_keeps_queued_data(void **st)
+{
+	int a[2], b[2];
+	struct bts_pump p;
+	char pkt[200];
+
+	(void)st;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, a), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, b), 0);
+	assert_int_equal(write(a[1], "abc", 3), 3);
+	assert_int_equal(write(a[1], "defg", 4), 4);
+	close(a[1]);
+	fcntl(a[0], F_SETFL, O_NONBLOCK);
+	bts_pump_init(&p, a[0], b[0], BTS_PUMP_PACKET | BTS_PUMP_RESET_EOF, buf, sizeof(buf), 100);
+	reset_fd = a[0];
+	run_until_drained(&p);
+	assert_int_equal(p.rerr, 0);
+	assert_int_equal(p.bytes_in, 7);
+	assert_int_equal(read(b[1], pkt, sizeof(pkt)), 3);
+	assert_memory_equal(pkt, "abc", 3);
+	assert_int_equal(read(b[1], pkt, sizeof(pkt)), 4);
+	assert_memory_equal(pkt, "defg", 4);
+	close(a[0]); close(b[0]); close(b[1]);
+
+	/* Nothing queued: ECONNRESET is the end, not an error, even on a
+	 * non-blocking socket that would say EAGAIN next. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, a), 0);
+	fcntl(a[0], F_SETFL, O_NONBLOCK);
+	bts_pump_init(&p, a[0], a[0], BTS_PUMP_RESET_EOF, buf, sizeof(buf), 100);
+	reset_fd = a[0];
+	assert_int_equal(bts_pump_step(&p, true, false), 1);
+	assert_true(bts_pump_drained(&p));
+	assert_int_equal(p.rerr, 0);
+	close(a[0]); close(a[1]);
+
+	/* Without RESET_EOF, ECONNRESET is an error. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, a), 0);
+	bts_pump_init(&p, a[0], a[0], 0, buf, sizeof(buf), 100);
+	reset_fd = a[0];
+	assert_int_equal(bts_pump_step(&p, true, false), -ECONNRESET);
+	close(a[0]); close(a[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_packets_keep_boundaries),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_reset_keeps_queued_data),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
