@@ -58,6 +58,7 @@ enum {
 	OPT_GRACE,
 	OPT_SDP,
 	OPT_NO_ADVERTISE,
+	OPT_IDLE,
 };
 
 static const struct option longopts[] = {
@@ -78,6 +79,7 @@ static const struct option longopts[] = {
 	{ "grace", required_argument, NULL, OPT_GRACE },
 	{ "sdp", required_argument, NULL, OPT_SDP },
 	{ "no-advertise", no_argument, NULL, OPT_NO_ADVERTISE },
+	{ "idle", required_argument, NULL, OPT_IDLE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -97,6 +99,7 @@ struct state {
 	bool so_l2cap_only;
 	unsigned long count;    /* 0: serve until stopped */
 	unsigned long grace_s;
+	unsigned long idle_s;   /* 0: sessions may be idle for ever */
 	enum bts_adv_method sdp;
 	bool no_advertise;
 };
@@ -119,6 +122,9 @@ struct session {
 	int lost_err;
 	uint64_t hangup_ns;   /* when to send SIGHUP (peer gone, command still running) */
 	bool hung_up;
+	uint64_t moved;       /* bytes moved either way, as last seen */
+	uint64_t io_ns;       /* when that last changed (--idle) */
+	bool idled;           /* closed by --idle */
 };
 
 struct server {
@@ -237,6 +243,8 @@ static int option(struct cli *cli, void *st, int opt, const char *arg)
 	case OPT_NO_ADVERTISE:
 		s->no_advertise = true;
 		return 0;
+	case OPT_IDLE:
+		return cli_parse_uint(cli, "--idle", arg, 1, 86400, &s->idle_s);
 	}
 	return cli_usage_error(cli, "unexpected option");
 }
@@ -394,6 +402,7 @@ static void log_event(struct server *sv, struct session *ss, const char *event)
 			out_int(&sv->out, "bytes_in", (long long)bytes_in(sv, ss));
 			out_int(&sv->out, "bytes_out", (long long)ss->down.bytes_out);
 			out_bool(&sv->out, "link_lost", ss->lost);
+			out_bool(&sv->out, "idle_timeout", ss->idled);
 			if (ss->pid == -1 && WIFEXITED(ss->status))
 				out_int(&sv->out, "exit_status", WEXITSTATUS(ss->status));
 			else if (ss->pid == -1 && WIFSIGNALED(ss->status))
@@ -417,7 +426,9 @@ static void log_event(struct server *sv, struct session *ss, const char *event)
 		else if (ss->pid == -1 && WIFSIGNALED(ss->status))
 			snprintf(status, sizeof(status), ", killed by signal %d", WTERMSIG(ss->status));
 		cli_warn(cli, "session %u: %s %s after %.1f s, %llu bytes in, %llu bytes out%s%s%s",
-			 ss->id, addr, ss->lost ? "link lost" : "closed", secs,
+			 ss->id, addr,
+			 ss->lost ? "link lost" : ss->idled ? "closed (idle for --idle seconds)" : "closed",
+			 secs,
 			 (unsigned long long)bytes_in(sv, ss),
 			 (unsigned long long)ss->down.bytes_out, status,
 			 ss->lost ? ": " : "", ss->lost ? bts_strerror(ss->lost_err) : "");
@@ -471,6 +482,7 @@ static void accept_one(struct server *sv)
 	ss->to_child = ss->from_child = -1;
 	ss->id = ++sv->next_id;
 	ss->start_ns = bts_now_ns();
+	ss->io_ns = ss->start_ns;
 	/* Whole L2CAP packets per read (a shorter read truncates them). */
 	rx = link.proto == BTS_L2CAP && link.imtu ? link.imtu : bts_link_chunk(&link);
 	tx = bts_link_chunk(&link);
@@ -635,6 +647,60 @@ static void signal_sessions(struct server *sv, int sig)
 	}
 }
 
+/* --idle: nothing moved either way for that long. The peer is treated as
+ * gone: the link closes, the command's input ends, and a command still
+ * running gets SIGHUP after --grace, as when a peer leaves. */
+static void idle_out(struct server *sv, struct session *ss)
+{
+	ss->idled = true;
+	cli_debug(sv->cli, 1, "session %u: idle for %lu s: closing", ss->id, sv->s->idle_s);
+	close_link(ss);
+	if (!ss->up_done) {
+		ss->up_done = true;
+		close_fd(&ss->to_child);
+		ss->hangup_ns = bts_now_ns() + sv->s->grace_s * 1000000000ull;
+	}
+	if (!ss->down_done) {
+		ss->down_done = true;
+		if (sv->s->pty)
+			ss->from_child = -1; /* the same fd as to_child, closed */
+		else
+			close_fd(&ss->from_child);
+	}
+}
+
+/* Close sessions idle for --idle; return the poll timeout shortened to
+ * the next session's idle limit. */
+static int idle_timers(struct server *sv, int timeout)
+{
+	uint64_t limit = (uint64_t)sv->s->idle_s * 1000000000ull, now = bts_now_ns();
+
+	if (!limit)
+		return timeout;
+	for (size_t i = 0; i < MAX_SESSIONS; i++) {
+		struct session *ss = &sv->sess[i];
+		uint64_t moved;
+		int ms;
+
+		if (!ss->used || !ss->link_open)
+			continue;
+		moved = ss->up.bytes_in + ss->down.bytes_in + ss->down.bytes_out;
+		if (moved != ss->moved) {
+			ss->moved = moved;
+			ss->io_ns = now;
+		}
+		if (now - ss->io_ns >= limit) {
+			idle_out(sv, ss);
+			finish_if_done(sv, ss);
+			continue;
+		}
+		ms = (int)((ss->io_ns + limit - now) / 1000000) + 1;
+		if (timeout < 0 || ms < timeout)
+			timeout = ms;
+	}
+	return timeout;
+}
+
 /* --- the loop ------------------------------------------------------------ */
 
 /* Send due SIGHUPs; return the poll timeout (ms) shortened to the next
@@ -740,6 +806,7 @@ static int serve_loop(struct server *sv, struct bts_advert **adv,
 				timeout = (int)((deadline - now) / 1000000) + 1;
 		}
 
+		timeout = idle_timers(sv, timeout);
 		timeout = hangup_timers(sv, timeout);
 		add_pfd(pf, &n, sv->sigfd, POLLIN);
 		if (listening && sv->nsess < s->max)
@@ -962,6 +1029,9 @@ const struct cmd cmd_serve = {
 		"      --grace SECONDS      on SIGINT/SIGTERM, let sessions finish this long\n"
 		"                           before stopping them; after a peer has gone, let\n"
 		"                           its command run this long before SIGHUP (default 5)\n"
+		"      --idle SECONDS       close a session when nothing has moved either way\n"
+		"                           for this long (default: no limit); its command is\n"
+		"                           treated as after the peer left\n"
 		"      --security LEVEL     low, medium, high or fips\n"
 		"      --mtu BYTES          L2CAP: largest packet to accept\n"
 		"      --l2cap-mode MODE    L2CAP: basic, ertm or streaming\n"
