@@ -57,6 +57,10 @@
 #   lab_pair [HCI ADDR]         bond adapter HCI (default hci0) with ADDR
 #                               (default BTLAB_ADDR1), once per VM
 #
+# LAB_TIMEOUT_SCALE (a whole number, set by scripts/lab-sanitize for btsync
+# under ASan or valgrind) multiplies the limits of wait_for and bg_wait and
+# bg_stop's grace period before KILL; unset, they are as written.
+#
 # Background processes still running when the scenario ends are killed,
 # even if the scenario itself is killed by its time limit (guest-run kills
 # the scenario's process group and what bg_start started).
@@ -64,6 +68,8 @@
 : "${LAB_TMP:=${BTLAB_TMP:-/tmp}/lab.$$}"
 : "${LAB_PYTHON:=/usr/bin/python3}"
 : "${BTLAB_N:=0}"
+_LAB_SCALE=${LAB_TIMEOUT_SCALE:-1}
+[[ $_LAB_SCALE =~ ^[1-9][0-9]{0,2}$ ]] || _LAB_SCALE=1
 mkdir -p "$LAB_TMP"
 
 declare -gA _LAB_BG_PID=()
@@ -158,6 +164,7 @@ wait_for() {
 		*) break ;;
 		esac
 	done
+	[[ $limit =~ ^[0-9]+$ ]] && limit=$((limit * _LAB_SCALE))
 	local end=$((SECONDS + limit))
 	until "$@" >/dev/null 2>&1; do
 		((SECONDS < end)) || fail "timed out after ${limit}s waiting for: $*"
@@ -199,6 +206,7 @@ bg_running() {
 bg_wait() {
 	local name=$1 limit=${2:-10} pid end rc=0
 	pid=$(bg_pid "$name")
+	[[ $limit =~ ^[0-9]+$ ]] && limit=$((limit * _LAB_SCALE))
 	end=$((SECONDS + limit))
 	while kill -0 "$pid" 2>/dev/null; do
 		((SECONDS < end)) || fail "$name (pid $pid) still running after ${limit}s"
@@ -212,7 +220,7 @@ bg_stop() {
 	local name=$1 sig=${2:-TERM} pid end
 	pid=$(bg_pid "$name")
 	kill "-$sig" -- "-$pid" 2>/dev/null || kill "-$sig" "$pid" 2>/dev/null || true
-	end=$((SECONDS + 3))
+	end=$((SECONDS + 3 * _LAB_SCALE))
 	while kill -0 "$pid" 2>/dev/null && ((SECONDS < end)); do
 		_lab_nap 0.1
 	done
