@@ -39,6 +39,37 @@ uint64_t bts_pacer_deadline(const struct bts_pacer *p, uint64_t samples);
  * stop or to wait again). */
 int bts_pacer_wait(const struct bts_pacer *p, uint64_t samples);
 
+/* ---- pacing statistics ---- */
+
+/* How late each packet left against its pacer deadline, in a histogram of
+ * fixed size (flat memory however long the stream): bins of
+ * BTS_PACE_BIN_NS up to BTS_PACE_BINS x that (100 ms), then one overflow
+ * count. Percentiles are therefore exact to within one bin (10 us), and
+ * reported as the bin's upper edge (never optimistic), capped at the
+ * largest error seen. Packets that left early (a clock oddity: the pacer
+ * sleeps to an absolute deadline) count as 0 late, and are counted. */
+#define BTS_PACE_BIN_NS 10000u
+#define BTS_PACE_BINS 10000u
+
+struct bts_pace_stats {
+	uint64_t count;     /* packets recorded */
+	uint64_t early;     /* of which sent before their deadline */
+	uint64_t overflow;  /* of which later than the last bin */
+	uint64_t max_ns;    /* largest lateness */
+	uint64_t sum_ns;    /* for the mean */
+	uint32_t bins[BTS_PACE_BINS]; /* saturate at UINT32_MAX */
+};
+
+void bts_pace_stats_init(struct bts_pace_stats *st);
+/* Record one packet: the time it was sent minus its deadline (ns; may be
+ * negative). */
+void bts_pace_stats_add(struct bts_pace_stats *st, int64_t late_ns);
+/* The lateness (ns) that a fraction q (0 < q <= 1) of the packets did not
+ * exceed: the upper edge of the bin holding the ceil(q x count)-th
+ * smallest value, capped at max_ns; max_ns when that packet is in the
+ * overflow; 0 with no packets. */
+uint64_t bts_pace_stats_quantile(const struct bts_pace_stats *st, double q);
+
 /* ---- PCM input ---- */
 
 struct bts_pcm_reader {

@@ -290,6 +290,7 @@ static int run_source(struct cli *cli, struct state *s, int argc, char **argv)
 	struct bts_link link;
 	struct bts_pacer pacer;
 	struct stream_send_stats ss;
+	struct bts_pace_stats *pace = NULL;
 	uint8_t *pkt = NULL;
 	uint64_t sent_samples = 0, next_report;
 	const char *file;
@@ -365,7 +366,9 @@ static int run_source(struct cli *cli, struct state *s, int argc, char **argv)
 		goto out_link;
 	}
 	pkt = malloc(mtu);
-	if (!pkt) {
+	/* Flat: one fixed histogram however long the stream. */
+	pace = malloc(sizeof(*pace));
+	if (!pkt || !pace) {
 		status = cli_error(cli, -ENOMEM, NULL);
 		goto out_src;
 	}
@@ -376,6 +379,8 @@ static int run_source(struct cli *cli, struct state *s, int argc, char **argv)
 			src.frames_per_packet);
 
 	memset(&ss, 0, sizeof(ss));
+	bts_pace_stats_init(pace);
+	ss.pace = s->fast ? NULL : pace;
 	cli_catch_signals();
 	in.stop = &cli_stop_signal;
 	ss.start_ns = bts_now_ns();
@@ -444,14 +449,27 @@ static int run_source(struct cli *cli, struct state *s, int argc, char **argv)
 			break;
 		}
 		err = 0;
+		if (!s->fast) {
+			/* When the write returned, against the deadline: what
+			 * the far end sees, the send call included. */
+			uint64_t sent = bts_now_ns();
+
+			bts_pace_stats_add(pace, (int64_t)(sent - due));
+			ss.paced_end_ns = sent + (uint64_t)samples * 1000000000ull / cfg.rate;
+		}
 		ss.packets++;
 		ss.bytes += (uint64_t)len;
 		sent_samples += samples;
 		if (cli->verbose && now >= next_report) {
 			ss.end_ns = now;
-			fprintf(stderr, "btsync: stream: %.1f s sent, %" PRIu64 " packets, %" PRIu64 " late, jitter %.2f ms (max %.2f)\n",
+			fprintf(stderr, "btsync: stream: %.1f s sent, %" PRIu64 " packets, %" PRIu64 " late, jitter %.2f ms (max %.2f)",
 				(double)sent_samples / cfg.rate, ss.packets, ss.late,
 				ss.packets ? ss.jitter_sum / (double)ss.packets : 0, ss.jitter_max);
+			if (ss.pace)
+				fprintf(stderr, ", send error p50 %.2f ms p99 %.2f ms",
+					(double)bts_pace_stats_quantile(pace, 0.50) / 1e6,
+					(double)bts_pace_stats_quantile(pace, 0.99) / 1e6);
+			fputc('\n', stderr);
 			next_report += 1000000000ull;
 		}
 	}
@@ -467,8 +485,16 @@ static int run_source(struct cli *cli, struct state *s, int argc, char **argv)
 		linger_link(link.fd);
 	if (!cli->quiet || cli->format == OUT_JSON)
 		stream_print_source_stats(cli, STREAM_L2CAP, &src, &cfg, 0, &ss, status == 0);
-	free(pkt);
+	if (ss.pace && cli->verbose && ss.pace->count)
+		fprintf(stderr, "btsync: stream: send error p50 %.3f ms, p99 %.3f ms, max %.3f ms over %" PRIu64 " packets; paced %.3f s for %.3f s of audio\n",
+			(double)bts_pace_stats_quantile(pace, 0.50) / 1e6,
+			(double)bts_pace_stats_quantile(pace, 0.99) / 1e6,
+			(double)pace->max_ns / 1e6, pace->count,
+			(double)(ss.paced_end_ns - ss.start_ns) / 1e9,
+			(double)src.samples_total / cfg.rate);
 out_src:
+	free(pkt);
+	free(pace);
 	bts_source_free(&src);
 out_link:
 	shutdown(link.fd, SHUT_RDWR);

@@ -107,6 +107,15 @@ void stream_print_source_stats(struct cli *cli, enum stream_kind kind,
 		out_double(&o, "jitter_ms",
 			   ss->packets ? ss->jitter_sum / (double)ss->packets : 0, 3);
 		out_double(&o, "jitter_max_ms", ss->jitter_max, 3);
+		if (ss->pace && ss->pace->count) {
+			out_double(&o, "pace_p50_ms",
+				   (double)bts_pace_stats_quantile(ss->pace, 0.50) / 1e6, 3);
+			out_double(&o, "pace_p99_ms",
+				   (double)bts_pace_stats_quantile(ss->pace, 0.99) / 1e6, 3);
+			out_double(&o, "pace_max_ms", (double)ss->pace->max_ns / 1e6, 3);
+			out_double(&o, "paced_seconds",
+				   (double)(ss->paced_end_ns - ss->start_ns) / 1e9, 4);
+		}
 	}
 	out_int(&o, "late", (long long)ss->late);
 	out_int(&o, "rate", c->rate);

@@ -37,6 +37,12 @@ struct stream_send_stats {
 	uint64_t start_ns, end_ns;
 	double jitter_sum, jitter_max; /* L2CAP: |send time - deadline|, ms */
 	uint64_t blocked_ns;           /* A2DP: waiting for room in the socket */
+	/* L2CAP, paced: lateness of each write (NULL: not paced), and when
+	 * the last packet's audio ends by the clock (its send time plus its
+	 * duration): paced_end_ns - start_ns against the audio's length is
+	 * the drift. */
+	const struct bts_pace_stats *pace;
+	uint64_t paced_end_ns;
 };
 
 /* The sender's summary on stdout; mtu is printed for A2DP only. */
