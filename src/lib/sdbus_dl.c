@@ -66,7 +66,8 @@
 /* The resolved functions: a cache of what the dynamic loader found, the
  * same for every caller, filled once. */
 static struct {
-#define SDBUS_PTR(f) __typeof__(f) *f;
+/* f names the member: it cannot be parenthesised. */
+#define SDBUS_PTR(f) __typeof__(f) *f; /* NOLINT(bugprone-macro-parentheses) */
 	SDBUS_FUNCS(SDBUS_PTR)
 #undef SDBUS_PTR
 } api;
@@ -83,13 +84,19 @@ static void load(void)
 #define SDBUS_SYM(f)                                   \
 	*(void **)&api.f = dlsym(h, #f);               \
 	if (!api.f)                                    \
-		return;
+		goto missing;
 	SDBUS_FUNCS(SDBUS_SYM)
 #undef SDBUS_SYM
 	real_vtable_format = dlsym(h, "sd_bus_object_vtable_format");
 	if (!real_vtable_format)
-		return;
+		goto missing;
 	loaded = 1; /* h stays open: the library lives as long as we do */
+	return;
+missing:
+	/* A libsystemd without something we call: as if it were absent. */
+	memset(&api, 0, sizeof(api));
+	real_vtable_format = NULL;
+	dlclose(h);
 }
 
 static int ready(void)

@@ -236,7 +236,8 @@ static int digest_dir(const struct walk *w, int dfd, int depth, uint8_t md[BTS_S
 	return err;
 }
 
-int xtree_digest(int dfd, uint8_t *buf, size_t cap, const volatile sig_atomic_t *stop,
+/* buf is scratch space that read() fills through w.buf. */
+int xtree_digest(int dfd, uint8_t *buf, size_t cap, const volatile sig_atomic_t *stop, // NOLINT(readability-non-const-parameter)
 		 int budget_ms, uint8_t md[BTS_SHA256_LEN], struct xtree_counts *n)
 {
 	struct walk w = {
