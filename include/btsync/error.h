@@ -44,6 +44,7 @@ enum bts_err {
 	BTS_ENOTIMPL,        /* feature not built yet */
 	BTS_ELINKLOST,       /* the Bluetooth link dropped mid-session */
 	BTS_EINTERRUPTED,    /* stopped by a signal the caller asked to honour */
+	BTS_EAUTH,           /* connect: authentication or encryption failed */
 	BTS_ERR_MAX
 };
 

@@ -58,7 +58,9 @@ struct bts_link {
 
 /* Connect to dst on port. src may be NULL (any adapter).
  * Returns 0 and fills *link, or a negative error:
- * -ETIMEDOUT, -EHOSTDOWN, -ECONNREFUSED, -BTS_ENOKERNEL, -BTS_EBADARG ... */
+ * -ETIMEDOUT, -EHOSTDOWN, -ECONNREFUSED, -BTS_EAUTH (the link's
+ * authentication or encryption failed: not paired), -BTS_ENOKERNEL,
+ * -BTS_EBADARG ... */
 int bts_connect(const bdaddr_t *src, const bdaddr_t *dst, enum bts_proto proto,
 		uint16_t port, const struct bts_sockopts *opts,
 		struct bts_link *link);

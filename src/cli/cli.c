@@ -83,6 +83,7 @@ int cli_exit_status(int err)
 	case ECONNREFUSED:
 	case ETIMEDOUT:
 	case BTS_ENOTPAIRED:
+	case BTS_EAUTH:
 		return BTS_EXIT_CONNECT;
 	case BTS_ELINKLOST:
 	case ECONNRESET:

@@ -31,6 +31,8 @@ static const char *const lib_messages[] = {
 	[BTS_ENOTIMPL - BTS_ERR_BASE] = "not implemented yet",
 	[BTS_ELINKLOST - BTS_ERR_BASE] = "Bluetooth link lost",
 	[BTS_EINTERRUPTED - BTS_ERR_BASE] = "interrupted",
+	[BTS_EAUTH - BTS_ERR_BASE] =
+		"authentication failed (pair the devices first: 'bluetoothctl pair ADDR', and accept on both)",
 };
 
 const char *bts_strerror(int err)

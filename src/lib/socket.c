@@ -224,6 +224,11 @@ int bts_connect(const bdaddr_t *src, const bdaddr_t *dst, enum bts_proto proto,
 		goto fail;
 	return 0;
 fail:
+	/* A connect refused for security (the controller's "authentication
+	 * failure", "PIN or key missing", "pairing not allowed") comes back
+	 * as EACCES: no capability is missing, the devices are not paired. */
+	if (err == -EACCES)
+		err = -BTS_EAUTH;
 	saved = errno;
 	close(fd);
 	errno = saved;
