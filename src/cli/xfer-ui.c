@@ -90,7 +90,7 @@ static void draw(struct xui *u, uint64_t now)
 void xui_event(const struct bts_event *ev, void *ud)
 {
 	struct xui *u = ud;
-	uint64_t now = bts_now_ns();
+	uint64_t now;
 	char why[256];
 
 	switch (ev->kind) {
@@ -98,12 +98,13 @@ void xui_event(const struct bts_event *ev, void *ud)
 		snprintf(u->path, sizeof(u->path), "%s", ev->path ? ev->path : "");
 		u->total = ev->total;
 		u->offset = u->done = ev->done;
-		u->t_begin = now;
+		u->t_begin = bts_now_ns();
 		u->last_draw = 0;
 		break;
 	case BTS_EV_PROGRESS:
+		/* Many a second: read the clock only for a progress line. */
 		u->done = ev->done;
-		if (u->progress && now - u->last_draw >= DRAW_INTERVAL_NS)
+		if (u->progress && (now = bts_now_ns()) - u->last_draw >= DRAW_INTERVAL_NS)
 			draw(u, now);
 		break;
 	case BTS_EV_DONE:

@@ -18,9 +18,11 @@ struct xconn {
 	struct bts_xfer_stats *st;
 	int timeout_ms;
 	/* The peer's last sign of life (bts_now_ns()): a byte received, or
-	 * room freed in our send buffer (the link took what we queued); and
-	 * that room as last seen (TIOCOUTQ). See xc_peer_silent(). */
+	 * room freed in our send buffer (the link took what we queued); one
+	 * seen since the clock was last read; and that room as last seen
+	 * (TIOCOUTQ). See xc_peer_silent(). */
 	uint64_t alive_ns;
+	bool alive_seen;
 	int sndroom;
 	uint8_t *rbuf;          /* received bytes rbuf[rpos..rlen) */
 	size_t rcap, rpos, rlen;

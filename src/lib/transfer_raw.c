@@ -19,22 +19,26 @@
 int bts_raw_send(const struct bts_link *link, int fd, const struct bts_xfer_opts *o,
 		 struct bts_xfer_stats *st)
 {
-	size_t chunk = bts_link_chunk(link), cap = (RAW_BUF / chunk) * chunk;
 	uint64_t t0 = bts_now_ns(), done = 0;
 	struct linger lg = { .l_onoff = 1, .l_linger = RAW_LINGER_S };
 	struct xconn c;
+	size_t chunk, cap;
 	uint8_t *buf;
 	int err = 0;
 
+	err = xc_init(&c, link, o, st);
+	if (err < 0)
+		return err;
+	/* Plain bytes in writes as large as a frame would be (on L2CAP one
+	 * packet each, up to the MTU). */
+	chunk = c.max_out + BTS_FRAME_HDR;
+	cap = (RAW_BUF / chunk) * chunk;
 	if (!cap)
 		cap = chunk;
 	buf = malloc(cap);
-	if (!buf)
+	if (!buf) {
+		xc_free(&c);
 		return -ENOMEM;
-	err = xc_init(&c, link, o, st);
-	if (err < 0) {
-		free(buf);
-		return err;
 	}
 	xc_event(o, BTS_EV_BEGIN, "-", 0, UINT64_MAX, 0, 0, false);
 	for (;;) {
