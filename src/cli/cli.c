@@ -136,15 +136,11 @@ static void print_reason(const char *m)
 	fputs(m, stderr);
 }
 
-int cli_error(struct cli *cli, int err, const char *fmt, ...)
+static void verror(struct cli *cli, int err, const char *fmt, va_list ap)
 {
 	vprefix(cli);
 	if (fmt && *fmt) {
-		va_list ap;
-
-		va_start(ap, fmt);
 		vfprintf(stderr, fmt, ap);
-		va_end(ap);
 		fputs(": ", stderr);
 	}
 	print_reason(bts_strerror(err));
@@ -152,7 +148,38 @@ int cli_error(struct cli *cli, int err, const char *fmt, ...)
 		fputs(" (needs CAP_NET_RAW and CAP_NET_ADMIN: run as root, or grant them with"
 		      " 'setcap cap_net_raw,cap_net_admin+ep btsync')", stderr);
 	fputc('\n', stderr);
+}
+
+int cli_error(struct cli *cli, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(cli, err, fmt, ap);
+	va_end(ap);
 	return cli_exit_status(err);
+}
+
+int cli_connect_error(struct cli *cli, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int status = cli_exit_status(err);
+
+	va_start(ap, fmt);
+	if (err == -ECONNRESET || err == -ECONNABORTED) {
+		/* The peer tore the link down while it was being set up:
+		 * typically a listener whose security level the link cannot
+		 * meet. */
+		vprefix(cli);
+		vfprintf(stderr, fmt, ap);
+		fputs(": the peer dropped the link while it was being set up (does it require"
+		      " --security medium or high? then pair the devices first)\n", stderr);
+	} else {
+		verror(cli, err, fmt, ap);
+	}
+	va_end(ap);
+	/* Whatever went wrong, nothing was connected: never "link lost". */
+	return status == BTS_EXIT_LINKLOST ? BTS_EXIT_CONNECT : status;
 }
 
 int cli_usage_error(struct cli *cli, const char *fmt, ...)

@@ -76,6 +76,10 @@ int cli_main(int argc, char **argv);
  * on stderr and return the exit status for err. */
 int cli_error(struct cli *cli, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* cli_error() for a connect that failed: status 3 (could not connect)
+ * also for a link torn down during the set-up, which says so. */
+int cli_connect_error(struct cli *cli, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Print "btsync: NAME: <message>" and a usage hint; returns 64. */
 int cli_usage_error(struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -332,10 +332,10 @@ static int run(struct cli *cli, void *st, int argc, char **argv)
 		if (cli_stop_signal)
 			return BTS_EXIT_INTERRUPTED;
 		if (err == -EBUSY && proto == BTS_RFCOMM)
-			return cli_error(cli, err, "%s channel %u (RFCOMM allows one link per channel between two devices, and one is open)",
-					 abuf, port);
-		return cli_error(cli, err, "%s %s %u", abuf,
-				 proto == BTS_L2CAP ? "PSM" : "channel", port);
+			return cli_connect_error(cli, err, "%s channel %u (RFCOMM allows one link per channel between two devices, and one is open)",
+						 abuf, port);
+		return cli_connect_error(cli, err, "%s %s %u", abuf,
+					 proto == BTS_L2CAP ? "PSM" : "channel", port);
 	}
 	cli_debug(cli, 1, "connected to %s %s %u%s", abuf,
 		  proto == BTS_L2CAP ? "PSM" : "channel", port,

@@ -190,7 +190,7 @@ static int connect_peer(struct cli *cli, const struct send_state *s, const char 
 	if (err < 0 && cli_stop_signal)
 		return BTS_EXIT_INTERRUPTED;
 	if (err < 0)
-		return cli_error(cli, err, "connect to %s %s %u", a, s->l2cap ? "PSM" : "channel", port);
+		return cli_connect_error(cli, err, "connect to %s %s %u", a, s->l2cap ? "PSM" : "channel", port);
 	cli_debug(cli, 1, "connected (chunk %zu bytes)", bts_link_chunk(link));
 	return 0;
 }

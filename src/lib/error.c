@@ -51,7 +51,7 @@ const char *bts_strerror(int err)
 	case EHOSTDOWN:
 		return "host is down (device out of range or not accepting connections)";
 	case ECONNREFUSED:
-		return "connection refused (nothing listening on that channel/PSM)";
+		return "connection refused (nothing listening on that channel/PSM, or the listener's --security needs the devices paired)";
 	case ECONNRESET:
 		return "connection reset by peer";
 	case ETIMEDOUT:
