@@ -52,6 +52,7 @@ enum {
 	OPT_SECURITY,
 	OPT_TIMEOUT,
 	OPT_A2DP,
+	OPT_NO_REALTIME,
 };
 
 static const struct option longopts[] = {
@@ -76,11 +77,12 @@ static const struct option longopts[] = {
 	{ "security", required_argument, NULL, OPT_SECURITY },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "a2dp", no_argument, NULL, OPT_A2DP },
+	{ "no-realtime", no_argument, NULL, OPT_NO_REALTIME },
 	{ 0 }
 };
 
 struct state {
-	bool listen, fast, no_advertise, raw_out, wav_out, raw_in;
+	bool listen, fast, no_advertise, raw_out, wav_out, raw_in, no_realtime;
 	bool a2dp, l2cap_opt;   /* --a2dp; an option only the L2CAP link has */
 	const char *output, *save_sbc;
 	unsigned long psm, mtu, latency_ms, timeout_s;
@@ -128,6 +130,9 @@ static int option(struct cli *cli, void *p, int opt, const char *arg)
 		return cli_parse_uint(cli, "--mtu", arg, STREAM_MTU_MIN, STREAM_MTU_MAX, &s->mtu);
 	case OPT_FAST:
 		s->fast = true;
+		return 0;
+	case OPT_NO_REALTIME:
+		s->no_realtime = true;
 		return 0;
 	case 'r':
 		return cli_parse_uint(cli, "--rate", arg, 1, 192000, &s->rate);
@@ -347,7 +352,7 @@ static int run_source(struct cli *cli, struct state *s, int argc, char **argv)
 	cli_debug(cli, 1, "connecting to %s PSM 0x%04x", abuf, port);
 	err = bts_connect(&cli->adapter.addr, &addr, BTS_L2CAP, port, &so, &link);
 	if (err < 0) {
-		status = cli_error(cli, err, "cannot connect to %s PSM 0x%04x", abuf, port);
+		status = cli_connect_error(cli, err, "cannot connect to %s PSM 0x%04x", abuf, port);
 		goto out_in;
 	}
 	mtu = link.omtu ? link.omtu : STREAM_DEFAULT_MTU;
@@ -379,6 +384,8 @@ static int run_source(struct cli *cli, struct state *s, int argc, char **argv)
 			src.frames_per_packet);
 
 	memset(&ss, 0, sizeof(ss));
+	if (!s->fast && !s->no_realtime)
+		ss.realtime = stream_try_realtime(cli);
 	bts_pace_stats_init(pace);
 	ss.pace = s->fast ? NULL : pace;
 	cli_catch_signals();
@@ -759,6 +766,7 @@ static int run(struct cli *cli, void *p, int argc, char **argv)
 			.blocks = s->blocks, .subbands = s->subbands, .bitpool = s->bitpool,
 			.mode = s->mode, .allocation = s->allocation,
 			.latency_ms = s->latency_ms, .timeout_s = s->timeout_s,
+			.no_realtime = s->no_realtime,
 		};
 
 		return stream_a2dp_run(cli, &o, argc, argv);
@@ -776,6 +784,7 @@ const struct cmd cmd_stream = {
 		"Sending (PEER FILE.wav|-):\n"
 		"      --psm PSM            the listener's L2CAP PSM (printed by 'stream --listen')\n"
 		"      --fast               send as fast as the link allows, not in real time\n"
+		"      --no-realtime        pace without asking for real-time scheduling\n"
 		"  -r, --rate HZ            16000, 32000, 44100 or 48000 (default: the WAV's, else 44100)\n"
 		"  -c, --channels N         1 or 2 (default: the WAV's, else 2)\n"
 		"      --format s16le       the input is raw 16-bit little-endian PCM, not WAV\n"

@@ -251,7 +251,7 @@ static int send_packet(struct bts_endpoint *ep, int fd, const uint8_t *pkt, size
 }
 
 static int stream_out(struct cli *cli, struct bts_endpoint *ep, const char *peer,
-		      const char *file, struct bts_pcm_reader *in, bool fast)
+		      const char *file, struct bts_pcm_reader *in, bool fast, bool realtime)
 {
 	struct bts_sbc_config cfg;
 	struct bts_a2dp_sbc_caps offered;
@@ -294,6 +294,8 @@ static int stream_out(struct cli *cli, struct bts_endpoint *ep, const char *peer
 		cli_debug(cli, 1, "the sink offered %s", desc);
 	}
 	memset(&ss, 0, sizeof(ss));
+	if (!fast && realtime)
+		ss.realtime = stream_try_realtime(cli);
 	ss.start_ns = bts_now_ns();
 	for (;;) {
 		unsigned samples;
@@ -428,7 +430,7 @@ static int run_source(struct cli *cli, const struct stream_a2dp_opts *o, int arg
 		status = endpoint_error(cli, ep, err, peer);
 		goto out;
 	}
-	status = stream_out(cli, ep, peer, file, &in, o->fast);
+	status = stream_out(cli, ep, peer, file, &in, o->fast, !o->no_realtime);
 out:
 	/* Release the transport and unregister, also after Ctrl-C. */
 	bts_endpoint_close(ep);

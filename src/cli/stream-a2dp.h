@@ -13,6 +13,7 @@
 struct stream_a2dp_opts {
 	bool listen;          /* be a sink */
 	bool fast;            /* refused: a sink plays in real time */
+	bool no_realtime;     /* pace without SCHED_FIFO */
 	bool l2cap_only;      /* --psm, --mtu, --save-sbc, --no-advertise or
 	                       * --security given: refused, they do not apply */
 	bool raw_in;          /* --format s16le */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -82,6 +84,25 @@ static const struct out_col a2dp_source_cols[] = {
 	{ "late", "LATE", 0 },
 };
 
+/* Above ordinary tasks, far below the kernel's own real-time threads and
+ * audio servers (PipeWire asks for 20 and more). */
+#define STREAM_RT_PRIORITY 10
+
+bool stream_try_realtime(struct cli *cli)
+{
+	struct sched_param sp = { .sched_priority = STREAM_RT_PRIORITY };
+
+	/* Timer slack lets the kernel fire a sleep up to 50 us late by
+	 * default, to merge wake-ups: not what a paced sender wants. */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) < 0) {
+		cli_debug(cli, 1, "pacing without real-time scheduling (%s)", strerror(errno));
+		return false;
+	}
+	cli_debug(cli, 1, "pacing with real-time scheduling (SCHED_FIFO %d)", STREAM_RT_PRIORITY);
+	return true;
+}
+
 void stream_print_source_stats(struct cli *cli, enum stream_kind kind,
 			       const struct bts_source *src, const struct bts_sbc_config *c,
 			       size_t mtu, const struct stream_send_stats *ss, bool done)
@@ -103,6 +124,7 @@ void stream_print_source_stats(struct cli *cli, enum stream_kind kind,
 	out_double(&o, "seconds", audio, 2);
 	out_double(&o, "elapsed", (double)(ss->end_ns - ss->start_ns) / 1e9, 3);
 	out_double(&o, "kbps", audio > 0 ? (double)ss->bytes * 8 / audio / 1000 : 0, 1);
+	out_bool(&o, "realtime", ss->realtime);
 	if (l2cap) {
 		out_double(&o, "jitter_ms",
 			   ss->packets ? ss->jitter_sum / (double)ss->packets : 0, 3);

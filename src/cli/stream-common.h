@@ -43,7 +43,15 @@ struct stream_send_stats {
 	 * the drift. */
 	const struct bts_pace_stats *pace;
 	uint64_t paced_end_ns;
+	bool realtime;                 /* paced under SCHED_FIFO */
 };
+
+/* A paced sender asks for real-time scheduling (SCHED_FIFO, a low
+ * priority, not inherited by children) and a 1 ns timer slack, so that
+ * its wake-ups are not queued behind other tasks of the same machine.
+ * Without the privilege (CAP_SYS_NICE or an RLIMIT_RTPRIO) it carries
+ * on as it was; -v says which. Returns whether it got it. */
+bool stream_try_realtime(struct cli *cli);
 
 /* The sender's summary on stdout; mtu is printed for A2DP only. */
 void stream_print_source_stats(struct cli *cli, enum stream_kind kind,
