@@ -136,6 +136,7 @@ static void print_reason(const char *m)
 	fputs(m, stderr);
 }
 
+__attribute__((format(printf, 3, 0)))
 static void verror(struct cli *cli, int err, const char *fmt, va_list ap)
 {
 	vprefix(cli);
