@@ -43,10 +43,10 @@
  * seconds. With room for several frames in flight, RFCOMM frames carry
  * XC_RFCOMM_FRAME bytes: a quarter of the write calls and wake-ups of
  * 8000-byte ones, which under emulation is a measurable part of the
- * sender's CPU time (0.63-0.68 s for 8 MiB became 0.45-0.55 s, rctest's
- * own 0.25-0.36 s). The receive buffer stays as the kernel sets it: a
- * larger one made the link slower in the lab (the receiver reads as
- * RX_TICK_MS says). */
+ * sender's CPU time (with the clock reads gone, 0.55-0.60 s for 8 MiB
+ * became 0.45-0.53 s in one boot; rctest's own was 0.22-0.25 s). The
+ * receive buffer stays as the kernel sets it: a larger one made the link
+ * slower in the lab (the receiver reads as RX_TICK_MS says). */
 #define XC_SNDBUF (256 * 1024)
 #define XC_RFCOMM_FRAME 32000
 
