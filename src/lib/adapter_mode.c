@@ -51,6 +51,8 @@ int bts_adapter_set_mode(int dev_id, const struct bts_scan_mode *mode)
 
 	if (fd < 0)
 		return fd;
+	/* The padding after dev_id goes to the kernel too. */
+	memset(&dr, 0, sizeof(dr));
 	dr.dev_id = (uint16_t)dev_id;
 	dr.dev_opt = SCAN_DISABLED;
 	if (mode->connectable)
