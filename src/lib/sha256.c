@@ -35,49 +35,62 @@ static inline uint32_t load_be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* The round functions of FIPS 180-4, section 4.1.2, in forms that take
- * one operation fewer each. */
-#define BSIG0(x) (ror(x, 2) ^ ror(x, 13) ^ ror(x, 22))
-#define BSIG1(x) (ror(x, 6) ^ ror(x, 11) ^ ror(x, 25))
-#define SSIG0(x) (ror(x, 7) ^ ror(x, 18) ^ ((x) >> 3))
-#define SSIG1(x) (ror(x, 17) ^ ror(x, 19) ^ ((x) >> 10))
+/* The round functions of FIPS 180-4, section 4.1.2. Each sum of three
+ * rotations is written as nested rotations of x ^ rotated x: the same
+ * value with one register copy instead of three (x86's ror overwrites its
+ * operand), which under an emulator, where every instruction costs, is a
+ * tenth of the hash's time. */
+#define BSIG0(x) ror((x) ^ ror((x) ^ ror(x, 9), 11), 2)
+#define BSIG1(x) ror((x) ^ ror((x) ^ ror(x, 14), 5), 6)
+#define SSIG0(x) (ror((x) ^ ror(x, 11), 7) ^ ((x) >> 3))
+#define SSIG1(x) (ror((x) ^ ror(x, 2), 17) ^ ((x) >> 10))
 #define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
+
+/* Message word i: the first 16 as loaded, then extended in place in a
+ * 16-word ring, each computed when its round needs it. */
+#define W(i)                                                                 \
+	((i) < 16 ? w[(i) & 15]                                              \
+		  : (w[(i) & 15] += SSIG0(w[((i) + 1) & 15]) + w[((i) + 9) & 15] + \
+				    SSIG1(w[((i) + 14) & 15])))
 
 /* One round with the eight working variables named in their current
  * roles: instead of shifting eight values along after every round, the
- * next round is written with the names rotated. Only d and h change. */
-#define ROUND(a, b, c, d, e, f, g, h, i)                                    \
-	do {                                                                \
-		uint32_t t1_ = (h) + BSIG1(e) + CH(e, f, g) + K[i] + w[i];  \
-		(d) += t1_;                                                 \
-		(h) = t1_ + BSIG0(a) + MAJ(a, b, c);                        \
+ * next round is written with the names rotated. Only d and h change.
+ * Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), and this round's b ^ c is the
+ * last round's a ^ b: ab and bc take turns carrying it. */
+#define ROUND(a, b, c, d, e, f, g, h, i, ab, bc)                              \
+	do {                                                                 \
+		uint32_t t1_ = (h) + BSIG1(e) + CH(e, f, g) + K[i] + W(i);   \
+		(ab) = (a) ^ (b);                                            \
+		(d) += t1_;                                                  \
+		(h) = t1_ + BSIG0(a) + ((b) ^ ((ab) & (bc)));                \
 	} while (0)
 
 /* The portable block function: on CPUs without SHA-NI (and under
  * emulators, where every instruction costs) the hash is a visible part of
- * a transfer's CPU time, so the rounds are unrolled eight at a time. */
+ * a transfer's CPU time, so the 64 rounds are unrolled: no loop, and the
+ * message schedule interleaved with the rounds that use it. */
 static void blocks_portable(uint32_t h[8], const uint8_t *p, size_t n)
 {
-	uint32_t w[64];
+	uint32_t w[16];
 
 	while (n--) {
 		uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
 		uint32_t e = h[4], f = h[5], g = h[6], hh = h[7];
+		uint32_t x, y = b ^ c;
 
 		for (int i = 0; i < 16; i++)
 			w[i] = load_be32(p + 4 * i);
-		for (int i = 16; i < 64; i++)
-			w[i] = w[i - 16] + SSIG0(w[i - 15]) + w[i - 7] + SSIG1(w[i - 2]);
+#pragma GCC unroll 8
 		for (int i = 0; i < 64; i += 8) {
-			ROUND(a, b, c, d, e, f, g, hh, i);
-			ROUND(hh, a, b, c, d, e, f, g, i + 1);
-			ROUND(g, hh, a, b, c, d, e, f, i + 2);
-			ROUND(f, g, hh, a, b, c, d, e, i + 3);
-			ROUND(e, f, g, hh, a, b, c, d, i + 4);
-			ROUND(d, e, f, g, hh, a, b, c, i + 5);
-			ROUND(c, d, e, f, g, hh, a, b, i + 6);
-			ROUND(b, c, d, e, f, g, hh, a, i + 7);
+			ROUND(a, b, c, d, e, f, g, hh, i, x, y);
+			ROUND(hh, a, b, c, d, e, f, g, i + 1, y, x);
+			ROUND(g, hh, a, b, c, d, e, f, i + 2, x, y);
+			ROUND(f, g, hh, a, b, c, d, e, i + 3, y, x);
+			ROUND(e, f, g, hh, a, b, c, d, i + 4, x, y);
+			ROUND(d, e, f, g, hh, a, b, c, i + 5, y, x);
+			ROUND(c, d, e, f, g, hh, a, b, i + 6, x, y);
+			ROUND(b, c, d, e, f, g, hh, a, i + 7, y, x);
 		}
 		h[0] += a; h[1] += b; h[2] += c; h[3] += d;
 		h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
