@@ -67,12 +67,14 @@ int bts_connect(const bdaddr_t *src, const bdaddr_t *dst, enum bts_proto proto,
 
 /* Create a listening socket bound to src (NULL = any) on port; port 0
  * takes the first free channel/PSM atomically at bind/listen time. On
- * success returns the fd and stores the port actually bound in *bound. */
+ * success returns the fd (non-blocking: wait for clients with poll()) and
+ * stores the port actually bound in *bound. */
 int bts_listen(const bdaddr_t *src, enum bts_proto proto, uint16_t port,
 	       const struct bts_sockopts *opts, int backlog, uint16_t *bound);
 
-/* Accept one connection on a listening fd (blocking unless the fd is
- * non-blocking). Fills *link. */
+/* Accept one connection on a listening fd. Fills *link. On a socket from
+ * bts_listen() returns -EAGAIN when no connection is waiting: the one
+ * poll() saw may have been closed by its peer since. */
 int bts_accept(int lfd, enum bts_proto proto, struct bts_link *link);
 
 /* Largest write that moves at full speed on this link. Virtual and many

@@ -266,9 +266,10 @@ static int raw_session(struct cli *cli, const struct recv_state *s, const struct
 	return err;
 }
 
-/* Wait for a sender. bts_accept() restarts accept() after a signal, so
- * wait in poll() first and look at the stop flag at least once a second
- * (a signal between the look and poll() is not lost for long). */
+/* Wait for a sender in poll(), looking at the stop flag at least once a
+ * second (a signal between the look and poll() is not lost for long).
+ * A sender that poll() saw and that hung up before accept() (EAGAIN: the
+ * listening socket is non-blocking) is not one: wait on. */
 static int wait_sender(int lfd, enum bts_proto proto, struct bts_link *link)
 {
 	memset(link, 0, sizeof(*link));
@@ -280,8 +281,13 @@ static int wait_sender(int lfd, enum bts_proto proto, struct bts_link *link)
 		if (cli_stop_signal)
 			return -EINTR;
 		r = poll(&p, 1, 1000);
-		if (r > 0)
-			return bts_accept(lfd, proto, link);
+		if (r > 0) {
+			int err = bts_accept(lfd, proto, link);
+
+			if (err != -EAGAIN)
+				return err;
+			continue;
+		}
 		if (r < 0 && errno != EINTR)
 			return -errno;
 	}

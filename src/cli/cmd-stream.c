@@ -616,14 +616,23 @@ static int run_sink(struct cli *cli, struct state *s, int argc, char **argv)
 			cli->adapter.dev_id, bts_addr_str(&cli->adapter.addr, abuf), psm);
 
 	cli_catch_signals();
-	/* Wait in poll(), which a signal interrupts, not in accept(). */
+	/* Wait in poll(), which a signal interrupts, not in accept(); a
+	 * source that hangs up between the two (EAGAIN) is waited past. */
 	for (;;) {
 		struct pollfd lp = { .fd = lfd, .events = POLLIN };
+		int r;
 
-		if (cli_stop_signal || poll(&lp, 1, -1) > 0 || errno != EINTR)
+		err = -EINTR;
+		if (cli_stop_signal)
+			break;
+		r = poll(&lp, 1, -1);
+		if (r < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+		if (r > 0 && (err = bts_accept(lfd, BTS_L2CAP, &link)) != -EAGAIN)
 			break;
 	}
-	err = cli_stop_signal ? -EINTR : bts_accept(lfd, BTS_L2CAP, &link);
 	close(lfd);
 	if (err < 0) {
 		status = cli_stop_signal ? BTS_EXIT_INTERRUPTED : cli_error(cli, err, "accept");

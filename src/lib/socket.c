@@ -257,6 +257,14 @@ int bts_listen(const bdaddr_t *src, enum bts_proto proto, uint16_t port,
 		err = -errno;
 		goto fail;
 	}
+	/* Non-blocking: a connection that poll() reported can be gone by
+	 * the time accept() looks (the peer closed it, and the kernel drops
+	 * closed ones from the queue); a blocking accept() would then sleep
+	 * until the next client, deaf to signals, since it restarts. */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+		err = -errno;
+		goto fail;
+	}
 	if (bound) {
 		bdaddr_t ignored;
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for bts_connect()'s error reporting, with the kernel's
  * socket calls faked: what a failed connect returns decides the message
- * and the exit status the user gets. */
+ * and the exit status the user gets; and for the listening socket, which
+ * must not let accept() block. */
 /* wrap: socket bind connect poll getsockopt */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -18,6 +21,7 @@
 #include "btsync/socket.h"
 
 int __real_socket(int domain, int type, int protocol);
+int __real_bind(int fd, const struct sockaddr *a, socklen_t len);
 int __wrap_socket(int domain, int type, int protocol);
 int __wrap_bind(int fd, const struct sockaddr *a, socklen_t len);
 int __wrap_connect(int fd, const struct sockaddr *a, socklen_t len);
@@ -37,10 +41,14 @@ int __wrap_socket(int domain, int type, int protocol)
 	return __real_socket(AF_UNIX, SOCK_STREAM, 0);
 }
 
+/* The stand-in socket gets an address of its own (the kernel picks an
+ * abstract one), so that it can listen. */
 int __wrap_bind(int fd, const struct sockaddr *a, socklen_t len)
 {
-	(void)fd; (void)a; (void)len;
-	return 0;
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+
+	(void)a; (void)len;
+	return __real_bind(fd, (const struct sockaddr *)&un, sizeof(sa_family_t));
 }
 
 int __wrap_connect(int fd, const struct sockaddr *a, socklen_t len)
@@ -101,11 +109,32 @@ static void test_other_errors(void **st)
 	assert_int_equal(try_connect(5000), -EHOSTDOWN);
 }
 
+/* A client that poll() saw may hang up before accept() runs, and the
+ * kernel then drops it from the queue: accept() must say EAGAIN, not
+ * sleep until the next client (serve and recv stuck, deaf to SIGTERM). */
+static void test_listen_nonblocking(void **st)
+{
+	bdaddr_t any = {{0}};
+	struct bts_link link;
+	uint16_t port = 0;
+	int fd;
+
+	(void)st;
+	fd = bts_listen(&any, BTS_RFCOMM, 0, NULL, 1, &port);
+	assert_true(fd >= 0);
+	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	alarm(5); /* a blocking accept() fails the test instead of hanging it */
+	assert_int_equal(bts_accept(fd, BTS_RFCOMM, &link), -EAGAIN);
+	alarm(0);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_auth_failure),
 		cmocka_unit_test(test_other_errors),
+		cmocka_unit_test(test_listen_nonblocking),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
