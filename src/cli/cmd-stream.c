@@ -553,7 +553,7 @@ static int run_sink(struct cli *cli, struct state *s, int argc, char **argv)
 	struct bts_advert *adv = NULL;
 	struct sink_ctx ctx;
 	struct bts_sink sink;
-	struct bts_link link;
+	struct bts_link link = { .fd = -1 };
 	uint8_t *pkt = NULL;
 	uint16_t psm = 0;
 	int lfd, err, status = 0;
