@@ -136,15 +136,17 @@ static void print_reason(const char *m)
 	fputs(m, stderr);
 }
 
-__attribute__((format(printf, 3, 0)))
-static void verror(struct cli *cli, int err, const char *fmt, va_list ap)
+/* "btsync: CMD: <fmt>: <reason>", the reason bts_strerror(err) unless
+ * given. */
+__attribute__((format(printf, 4, 0)))
+static void verror(struct cli *cli, int err, const char *reason, const char *fmt, va_list ap)
 {
 	vprefix(cli);
 	if (fmt && *fmt) {
 		vfprintf(stderr, fmt, ap);
 		fputs(": ", stderr);
 	}
-	print_reason(bts_strerror(err));
+	print_reason(reason ? reason : bts_strerror(err));
 	if (err == -EPERM || err == -EACCES)
 		fputs(" (needs CAP_NET_RAW and CAP_NET_ADMIN: run as root, or grant them with"
 		      " 'setcap cap_net_raw,cap_net_admin+ep btsync')", stderr);
@@ -156,7 +158,7 @@ int cli_error(struct cli *cli, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	verror(cli, err, fmt, ap);
+	verror(cli, err, NULL, fmt, ap);
 	va_end(ap);
 	return cli_exit_status(err);
 }
@@ -165,19 +167,17 @@ int cli_connect_error(struct cli *cli, int err, const char *fmt, ...)
 {
 	va_list ap;
 	int status = cli_exit_status(err);
+	/* ECONNRESET/ECONNABORTED here: the peer tore the link down while
+	 * it was being set up, typically a listener whose security level
+	 * the link cannot meet. */
+	bool dropped = err == -ECONNRESET || err == -ECONNABORTED;
 
 	va_start(ap, fmt);
-	if (err == -ECONNRESET || err == -ECONNABORTED) {
-		/* The peer tore the link down while it was being set up:
-		 * typically a listener whose security level the link cannot
-		 * meet. */
-		vprefix(cli);
-		vfprintf(stderr, fmt, ap);
-		fputs(": the peer dropped the link while it was being set up (does it require"
-		      " --security medium or high? then pair the devices first)\n", stderr);
-	} else {
-		verror(cli, err, fmt, ap);
-	}
+	verror(cli, err,
+	       dropped ? "the peer dropped the link while it was being set up (does it require"
+			 " --security medium or high? then pair the devices first)"
+		       : NULL,
+	       fmt, ap);
 	va_end(ap);
 	/* Whatever went wrong, nothing was connected: never "link lost". */
 	return status == BTS_EXIT_LINKLOST ? BTS_EXIT_CONNECT : status;
