@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -345,6 +346,29 @@ void cli_catch_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+int cli_wait_client(int lfd, enum bts_proto proto, struct bts_link *link)
+{
+	memset(link, 0, sizeof(*link));
+	link->fd = -1;
+	for (;;) {
+		struct pollfd p = { .fd = lfd, .events = POLLIN };
+		int r;
+
+		if (cli_stop_signal)
+			return -EINTR;
+		r = poll(&p, 1, 1000);
+		if (r > 0) {
+			int err = bts_accept(lfd, proto, link);
+
+			if (err != -EAGAIN)
+				return err;
+			continue;
+		}
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
 }
 
 static const struct cmd *find_cmd(const char *name)

@@ -117,6 +117,14 @@ const char *cli_closest(const char *word, const char *const *candidates, size_t 
 extern volatile sig_atomic_t cli_stop_signal;
 void cli_catch_signals(void);
 
+/* Wait for a client on the listening socket lfd (from bts_listen()) and
+ * accept it into *link. Waits in poll(), looking at cli_stop_signal at
+ * least once a second (a signal between the look and poll() is not lost
+ * for long); a client that poll() saw and that hung up before accept()
+ * (EAGAIN) is not one: it waits on. Returns 0, -EINTR once stopped, or
+ * the error. */
+int cli_wait_client(int lfd, enum bts_proto proto, struct bts_link *link);
+
 /* The command table (commands.c). */
 extern const struct cmd *const cli_commands[];
 extern const size_t cli_ncommands;

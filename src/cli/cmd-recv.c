@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,33 +265,6 @@ static int raw_session(struct cli *cli, const struct recv_state *s, const struct
 	return err;
 }
 
-/* Wait for a sender in poll(), looking at the stop flag at least once a
- * second (a signal between the look and poll() is not lost for long).
- * A sender that poll() saw and that hung up before accept() (EAGAIN: the
- * listening socket is non-blocking) is not one: wait on. */
-static int wait_sender(int lfd, enum bts_proto proto, struct bts_link *link)
-{
-	memset(link, 0, sizeof(*link));
-	link->fd = -1;
-	for (;;) {
-		struct pollfd p = { .fd = lfd, .events = POLLIN };
-		int r;
-
-		if (cli_stop_signal)
-			return -EINTR;
-		r = poll(&p, 1, 1000);
-		if (r > 0) {
-			int err = bts_accept(lfd, proto, link);
-
-			if (err != -EAGAIN)
-				return err;
-			continue;
-		}
-		if (r < 0 && errno != EINTR)
-			return -errno;
-	}
-}
-
 static void advertise(struct cli *cli, const struct recv_state *s, uint16_t port,
 		      struct bts_advert **adv)
 {
@@ -384,7 +356,7 @@ static int run(struct cli *cli, void *state, int argc, char **argv)
 		struct xui u;
 		int err;
 
-		err = wait_sender(lfd, proto, &link);
+		err = cli_wait_client(lfd, proto, &link);
 		if (err < 0) {
 			if (cli_stop_signal) {
 				/* Stopping a --keep-open receiver between transfers is

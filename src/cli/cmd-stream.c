@@ -553,7 +553,7 @@ static int run_sink(struct cli *cli, struct state *s, int argc, char **argv)
 	struct bts_advert *adv = NULL;
 	struct sink_ctx ctx;
 	struct bts_sink sink;
-	struct bts_link link = { .fd = -1 };
+	struct bts_link link;
 	uint8_t *pkt = NULL;
 	uint16_t psm = 0;
 	int lfd, err, status = 0;
@@ -616,23 +616,7 @@ static int run_sink(struct cli *cli, struct state *s, int argc, char **argv)
 			cli->adapter.dev_id, bts_addr_str(&cli->adapter.addr, abuf), psm);
 
 	cli_catch_signals();
-	/* Wait in poll(), which a signal interrupts, not in accept(); a
-	 * source that hangs up between the two (EAGAIN) is waited past. */
-	for (;;) {
-		struct pollfd lp = { .fd = lfd, .events = POLLIN };
-		int r;
-
-		err = -EINTR;
-		if (cli_stop_signal)
-			break;
-		r = poll(&lp, 1, -1);
-		if (r < 0 && errno != EINTR) {
-			err = -errno;
-			break;
-		}
-		if (r > 0 && (err = bts_accept(lfd, BTS_L2CAP, &link)) != -EAGAIN)
-			break;
-	}
+	err = cli_wait_client(lfd, BTS_L2CAP, &link);
 	close(lfd);
 	if (err < 0) {
 		status = cli_stop_signal ? BTS_EXIT_INTERRUPTED : cli_error(cli, err, "accept");
