@@ -45,8 +45,9 @@
  * 8000-byte ones, which under emulation is a measurable part of the
  * sender's CPU time (with the clock reads gone, 0.55-0.60 s for 8 MiB
  * became 0.45-0.53 s in one boot; rctest's own was 0.22-0.25 s). The
- * receive buffer stays as the kernel sets it: a larger one made the link
- * slower in the lab (the receiver reads as RX_TICK_MS says). */
+ * receive buffer stays as the kernel sets it: in the lab a 256 KiB one,
+ * and reads without MSG_WAITALL, moved 4 MiB no faster than the spread
+ * between rounds of the same code (bench/README.md). */
 #define XC_SNDBUF (256 * 1024)
 #define XC_RFCOMM_FRAME 32000
 
